@@ -1,0 +1,70 @@
+package keys
+
+import (
+	"context"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clonit/clonit/internal/api"
+	"github.com/clonit/clonit/internal/cmdutil"
+)
+
+// NewCmdList returns `clonit cloud keys list`. runF replaces the work in tests.
+func NewCmdList(base Options, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &base
+	return &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the org's API keys (never their secrets)",
+		Args:    cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return RunList(c.Context(), opts)
+		},
+	}
+}
+
+// RunList prints the org's live keys, newest first.
+func RunList(ctx context.Context, opts *Options) error {
+	client, err := opts.CloudClient()
+	if err != nil {
+		return err
+	}
+	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	if err != nil {
+		return err
+	}
+	keys, err := client.Keys(ctx, slug)
+	if err != nil {
+		return err
+	}
+	if opts.IO.JSON {
+		if keys == nil {
+			keys = []api.APIKey{}
+		}
+		return opts.IO.WriteJSON(keys)
+	}
+	t := cmdutil.NewTable("ID", "NAME", "ACTS AS", "PERMISSIONS", "CREATED BY", "CREATED", "EXPIRES", "LAST USED")
+	for _, k := range keys {
+		actsAs := "org"
+		if k.User != "" {
+			actsAs = k.User
+		}
+		perms := strings.Join(k.Permissions, ",")
+		if perms == "" {
+			perms = "read"
+		}
+		t.Row(k.ID, k.Name, actsAs, perms, dash(k.CreatedBy), stamp(&k.CreatedAt, "-"), stamp(k.ExpiresAt, "never"), stamp(k.LastUsedAt, "never"))
+	}
+	return t.Render(opts.IO.Out, opts.IO.TermWidth())
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
