@@ -51,10 +51,11 @@ func own(deps []string) []string {
 func under(path, prefix string) bool { return path == prefix || strings.HasPrefix(path, prefix+"/") }
 
 // agentSide are the packages of the clonit binary (CLI, web UI, local state, engines, storage).
-var agentSide = []string{"internal/cmd", "internal/apiclient", "internal/web", "internal/agent", "internal/engine", "internal/blob", "internal/snapshot", "internal/sanitize", "cmd/clonit"}
+var agentSide = []string{"internal/cmd", "internal/apiclient", "internal/web", "internal/agent", "internal/engine", "internal/blob", "internal/snapshot", "internal/sanitize", "internal/progress", "cmd/clonit"}
 
 // cloudInternals are the cloud's stores, handlers and server: never linked into the agent.
-var cloudInternals = []string{"internal/cloud/store", "internal/cloud/httpapi", "internal/cloud/server", "internal/cloud/identity", "internal/cloud/cli"}
+var cloudInternals = []string{"internal/cloud/store", "internal/cloud/httpapi", "internal/cloud/server", "internal/cloud/identity", "internal/cloud/cli",
+	"internal/cloud/blobstore", "internal/cloud/joincode", "internal/cloud/secretbox"}
 
 // leaves may import nothing of the project except the packages listed.
 var leaves = map[string][]string{
@@ -63,6 +64,8 @@ var leaves = map[string][]string{
 	"internal/api":         nil,
 	"internal/cloud/authz": nil,
 	"internal/snapshot":    {"internal/errs"},
+	"internal/sanitize":    {"internal/errs"},
+	"internal/secreturl":   nil,
 }
 
 func TestLayering(t *testing.T) {
