@@ -29,7 +29,7 @@ func NewCmdCloud(f *cmdutil.Factory) *cobra.Command {
 	var orgSlug string
 	cmd := &cobra.Command{
 		Use:   "cloud",
-		Short: "Work with Clonit Cloud: orgs, members and the audit log",
+		Short: "Work with Clonit Cloud: orgs, members, snapshots, sharing, keys and agents",
 		Long: `Work with Clonit Cloud. Set cloud.url in the config (or CLONIT_CLOUD__URL) and run
 ` + "`clonit login`" + ` first; scripts may use CLONIT_CLOUD__TOKEN or cloud.api_key instead.`,
 	}
