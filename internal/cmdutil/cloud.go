@@ -78,6 +78,20 @@ func (f *Factory) CloudClient() (*apiclient.Client, error) {
 	return apiclient.New(base, cred, apiclient.WithOrg(org), apiclient.WithAgent(cfg.Cloud.AgentID))
 }
 
+// OrgClient returns a cloud client from newClient and the org the command acts on (see
+// ResolveOrg): the first steps of every command that works inside one org.
+func OrgClient(ctx context.Context, newClient func() (*apiclient.Client, error), flag string) (*apiclient.Client, string, error) {
+	client, err := newClient()
+	if err != nil {
+		return nil, "", err
+	}
+	slug, err := ResolveOrg(ctx, client, flag)
+	if err != nil {
+		return nil, "", err
+	}
+	return client, slug, nil
+}
+
 // ResolveOrg returns the org a cloud command acts on: flag (--org) when set, else the
 // client's default org, else the caller's only org. It says what to do when the caller has
 // no org or several.

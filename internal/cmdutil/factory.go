@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"reflect"
 
 	"golang.org/x/term"
 )
@@ -61,6 +62,9 @@ func (s *IOStreams) TermWidth() int {
 
 // WriteJSON writes v as indented JSON to Out.
 func (s *IOStreams) WriteJSON(v any) error {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+		v = reflect.MakeSlice(rv.Type(), 0, 0).Interface() // an empty listing is [], not null
+	}
 	enc := json.NewEncoder(s.Out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clonit/clonit/internal/api"
 	"github.com/clonit/clonit/internal/apiclient"
 	"github.com/clonit/clonit/internal/cmdutil"
 )
@@ -61,11 +60,7 @@ func NewCmdList(base Options, runF func(context.Context, *Options) error) *cobra
 
 // RunList prints the registered agents.
 func RunList(ctx context.Context, opts *Options) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}
@@ -74,14 +69,11 @@ func RunList(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if opts.IO.JSON {
-		if agents == nil {
-			agents = []api.Agent{}
-		}
 		return opts.IO.WriteJSON(agents)
 	}
 	t := cmdutil.NewTable("ID", "NAME", "VERSION", "HOSTNAME", "LAST SEEN", "REGISTERED BY")
 	for _, a := range agents {
-		t.Row(a.ID, a.Name, dash(a.Version), dash(a.Hostname), a.LastSeenAt.Local().Format("2006-01-02 15:04"), a.RegisteredBy)
+		t.Row(a.ID, a.Name, cmdutil.Dash(a.Version), cmdutil.Dash(a.Hostname), a.LastSeenAt.Local().Format("2006-01-02 15:04"), a.RegisteredBy)
 	}
 	return t.Render(opts.IO.Out, opts.IO.TermWidth())
 }
@@ -111,11 +103,7 @@ func NewCmdRemove(base Options, runF func(context.Context, *RemoveOptions) error
 
 // RunRemove removes the agent.
 func RunRemove(ctx context.Context, opts *RemoveOptions) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}
@@ -124,11 +112,4 @@ func RunRemove(ctx context.Context, opts *RemoveOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Removed agent %s from org %s: its next call will be refused until it registers again.\n", opts.ID, slug)
 	return nil
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

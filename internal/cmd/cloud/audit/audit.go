@@ -51,11 +51,7 @@ settings, who made it, when, and with which credential. Page back with --before.
 
 // Run prints a page of the audit log.
 func Run(ctx context.Context, opts *Options) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}
@@ -71,7 +67,7 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	t := cmdutil.NewTable("WHEN", "ACTOR", "ACTION", "TARGET", "DETAIL", "CREDENTIAL")
 	for _, e := range page.Events {
-		t.Row(e.CreatedAt.Local().Format("2006-01-02 15:04:05"), e.Actor, e.Action, dash(e.Target), dash(e.Detail), e.Credential)
+		t.Row(e.CreatedAt.Local().Format("2006-01-02 15:04:05"), e.Actor, e.Action, cmdutil.Dash(e.Target), cmdutil.Dash(e.Detail), e.Credential)
 	}
 	if err := t.Render(opts.IO.Out, opts.IO.TermWidth()); err != nil {
 		return err
@@ -80,11 +76,4 @@ func Run(ctx context.Context, opts *Options) error {
 		opts.IO.Infof("Older events: clonit cloud audit --org %s --before %d", slug, page.NextBefore)
 	}
 	return nil
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

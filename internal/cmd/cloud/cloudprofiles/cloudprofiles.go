@@ -69,7 +69,7 @@ func NewCmdStorageProfiles(f *cmdutil.Factory, orgFlag *string, runF func(contex
 
 // RunList prints the org's storage profiles.
 func RunList(ctx context.Context, opts *Options) error {
-	client, slug, err := connect(ctx, opts)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}
@@ -86,14 +86,14 @@ func RunList(ctx context.Context, opts *Options) error {
 	}
 	tbl := cmdutil.NewTable("NAME", "PROVIDER", "BUCKET", "REGION", "ENDPOINT", "PREFIX", "CREDENTIALS", "UPDATED BY")
 	for _, p := range ps {
-		tbl.Row(p.Name, p.Provider, p.Bucket, dash(p.Region), dash(p.Endpoint), dash(p.Prefix), credentials(p), dash(p.UpdatedBy))
+		tbl.Row(p.Name, p.Provider, p.Bucket, cmdutil.Dash(p.Region), cmdutil.Dash(p.Endpoint), cmdutil.Dash(p.Prefix), credentials(p), cmdutil.Dash(p.UpdatedBy))
 	}
 	return tbl.Render(opts.IO.Out, opts.IO.TermWidth())
 }
 
 // RunShow prints one storage profile.
 func RunShow(ctx context.Context, opts *Options) error {
-	client, slug, err := connect(ctx, opts)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}
@@ -115,8 +115,8 @@ func RunShow(ctx context.Context, opts *Options) error {
 		{"secret_key", secret(*p)},
 		{"account_id", p.AccountID},
 		{"awscli_profile", p.AWSCLIProfile},
-		{"created", p.CreatedAt.Local().Format("2006-01-02 15:04:05") + " by " + dash(p.CreatedBy)},
-		{"updated", p.UpdatedAt.Local().Format("2006-01-02 15:04:05") + " by " + dash(p.UpdatedBy)},
+		{"created", p.CreatedAt.Local().Format("2006-01-02 15:04:05") + " by " + cmdutil.Dash(p.CreatedBy)},
+		{"updated", p.UpdatedAt.Local().Format("2006-01-02 15:04:05") + " by " + cmdutil.Dash(p.UpdatedBy)},
 	}
 	for _, kv := range fields {
 		line := strings.TrimRight(fmt.Sprintf("%-20s %s", kv[0]+":", kv[1]), " ")
@@ -149,20 +149,4 @@ func secret(p api.StorageProfile) string {
 		return "missing"
 	}
 	return ""
-}
-
-func connect(ctx context.Context, opts *Options) (*apiclient.Client, string, error) {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return nil, "", err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
-	return client, slug, err
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

@@ -69,7 +69,7 @@ func (s *syncer) print() error {
 	}
 	t := cmdutil.NewTable("KIND", "NAME", "RESULT", "DETAIL")
 	for _, it := range r.Items {
-		t.Row(strings.ReplaceAll(it.Kind, "_", " "), it.Name, resultText(it.Result, r.DryRun), dash(it.Detail))
+		t.Row(strings.ReplaceAll(it.Kind, "_", " "), it.Name, resultText(it.Result, r.DryRun), cmdutil.Dash(it.Detail))
 	}
 	if err := t.Render(io.Out, io.TermWidth()); err != nil {
 		return err
@@ -93,11 +93,4 @@ func (s *syncer) print() error {
 		io.Infof("Conflicts were left alone: run again with --prefer local or --prefer cloud to settle them.")
 	}
 	return nil
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

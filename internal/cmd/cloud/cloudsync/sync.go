@@ -90,11 +90,7 @@ The result is a table of what was copied up, copied down, left in conflict or sk
 
 // Run syncs and prints the report.
 func Run(ctx context.Context, opts *Options) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}

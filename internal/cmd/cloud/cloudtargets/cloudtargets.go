@@ -78,7 +78,7 @@ from this machine.`,
 
 // RunList prints the org's targets.
 func RunList(ctx context.Context, opts *Options) error {
-	client, slug, err := connect(ctx, opts)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func RunList(ctx context.Context, opts *Options) error {
 	}
 	tbl := cmdutil.NewTable("NAME", "DB TYPE", "SOURCE", "STORAGE PROFILE", "SNAPSHOTS", "UPDATED BY", "UPDATED")
 	for _, v := range views {
-		tbl.Row(v.Name, v.DBType, v.SrcURL, dash(v.StorageProfile), count(v.CloudSnapshots), dash(v.UpdatedBy),
+		tbl.Row(v.Name, v.DBType, v.SrcURL, cmdutil.Dash(v.StorageProfile), count(v.CloudSnapshots), cmdutil.Dash(v.UpdatedBy),
 			v.UpdatedAt.Local().Format("2006-01-02 15:04"))
 	}
 	return tbl.Render(opts.IO.Out, opts.IO.TermWidth())
@@ -108,7 +108,7 @@ func RunList(ctx context.Context, opts *Options) error {
 
 // RunShow prints one target.
 func RunShow(ctx context.Context, opts *Options) error {
-	client, slug, err := connect(ctx, opts)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func RunShow(ctx context.Context, opts *Options) error {
 		{"sanitize_query_file", v.SanitizeQueryFile},
 		{"cloud_snapshots", count(v.CloudSnapshots)},
 		{"created", stamp(v.CreatedBy, v.Target)},
-		{"updated", v.UpdatedAt.Local().Format("2006-01-02 15:04:05") + " by " + dash(v.UpdatedBy)},
+		{"updated", v.UpdatedAt.Local().Format("2006-01-02 15:04:05") + " by " + cmdutil.Dash(v.UpdatedBy)},
 	}
 	for _, kv := range fields {
 		line := strings.TrimRight(fmt.Sprintf("%-20s %s", kv[0]+":", kv[1]), " ")
@@ -141,16 +141,6 @@ func RunShow(ctx context.Context, opts *Options) error {
 		}
 	}
 	return nil
-}
-
-// connect returns the client and the org the command acts on.
-func connect(ctx context.Context, opts *Options) (*apiclient.Client, string, error) {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return nil, "", err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
-	return client, slug, err
 }
 
 // snapshotCounts counts the cloud snapshots the caller may see per target name; nil when
@@ -186,12 +176,5 @@ func count(n *int) string {
 }
 
 func stamp(by string, t api.Target) string {
-	return t.CreatedAt.Local().Format("2006-01-02 15:04:05") + " by " + dash(by)
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return t.CreatedAt.Local().Format("2006-01-02 15:04:05") + " by " + cmdutil.Dash(by)
 }

@@ -64,11 +64,7 @@ has at most one live: --replace revokes the live one and makes a new one.`,
 
 // RunCreate creates the codes and prints them or writes them to the output file.
 func RunCreate(ctx context.Context, opts *CreateOptions) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clonit/clonit/internal/api"
 	"github.com/clonit/clonit/internal/cmdutil"
 )
 
@@ -28,11 +27,7 @@ func NewCmdList(base Options, runF func(context.Context, *Options) error) *cobra
 
 // RunList prints the live codes, newest first.
 func RunList(ctx context.Context, opts *Options) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}
@@ -41,9 +36,6 @@ func RunList(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if opts.IO.JSON {
-		if invites == nil {
-			invites = []api.Invite{}
-		}
 		return opts.IO.WriteJSON(invites)
 	}
 	if len(invites) == 0 {

@@ -41,11 +41,7 @@ func NewCmdRevoke(base Options, runF func(context.Context, *RevokeOptions) error
 
 // RunRevoke revokes the code.
 func RunRevoke(ctx context.Context, opts *RevokeOptions) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}

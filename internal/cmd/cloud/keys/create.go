@@ -68,11 +68,7 @@ as you instead of the org.`,
 
 // RunCreate creates the key and prints it.
 func RunCreate(ctx context.Context, opts *CreateOptions) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}

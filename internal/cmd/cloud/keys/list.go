@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clonit/clonit/internal/api"
 	"github.com/clonit/clonit/internal/cmdutil"
 )
 
@@ -29,11 +28,7 @@ func NewCmdList(base Options, runF func(context.Context, *Options) error) *cobra
 
 // RunList prints the org's live keys, newest first.
 func RunList(ctx context.Context, opts *Options) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}
@@ -42,9 +37,6 @@ func RunList(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if opts.IO.JSON {
-		if keys == nil {
-			keys = []api.APIKey{}
-		}
 		return opts.IO.WriteJSON(keys)
 	}
 	t := cmdutil.NewTable("ID", "NAME", "ACTS AS", "PERMISSIONS", "CREATED BY", "CREATED", "EXPIRES", "LAST USED")
@@ -57,14 +49,7 @@ func RunList(ctx context.Context, opts *Options) error {
 		if perms == "" {
 			perms = "read"
 		}
-		t.Row(k.ID, k.Name, actsAs, perms, dash(k.CreatedBy), stamp(&k.CreatedAt, "-"), stamp(k.ExpiresAt, "never"), stamp(k.LastUsedAt, "never"))
+		t.Row(k.ID, k.Name, actsAs, perms, cmdutil.Dash(k.CreatedBy), stamp(&k.CreatedAt, "-"), stamp(k.ExpiresAt, "never"), stamp(k.LastUsedAt, "never"))
 	}
 	return t.Render(opts.IO.Out, opts.IO.TermWidth())
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

@@ -29,11 +29,7 @@ func NewCmdList(base Options, runF func(context.Context, *Options) error) *cobra
 
 // RunList prints the members.
 func RunList(ctx context.Context, opts *Options) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}
@@ -42,9 +38,6 @@ func RunList(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if opts.IO.JSON {
-		if members == nil {
-			members = []api.Member{}
-		}
 		return opts.IO.WriteJSON(members)
 	}
 	t := cmdutil.NewTable("NAME", "EMAIL", "ROLE", "JOINED", "GROUPS", "AGENTS")
@@ -53,16 +46,9 @@ func RunList(ctx context.Context, opts *Options) error {
 		for i, a := range m.Agents {
 			agents[i] = a.Name
 		}
-		t.Row(dash(m.User.Name), m.User.Email, m.Role, date(m), dash(strings.Join(m.User.Groups, ", ")), dash(strings.Join(agents, ", ")))
+		t.Row(cmdutil.Dash(m.User.Name), m.User.Email, m.Role, date(m), cmdutil.Dash(strings.Join(m.User.Groups, ", ")), cmdutil.Dash(strings.Join(agents, ", ")))
 	}
 	return t.Render(opts.IO.Out, opts.IO.TermWidth())
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func date(m api.Member) string {

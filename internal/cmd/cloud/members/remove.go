@@ -45,11 +45,7 @@ for confirmation on a terminal and refuses off one.`,
 
 // RunRemove removes the member after confirmation.
 func RunRemove(ctx context.Context, opts *RemoveOptions) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}

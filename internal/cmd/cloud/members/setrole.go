@@ -37,11 +37,7 @@ func NewCmdSetRole(base Options, runF func(context.Context, *SetRoleOptions) err
 
 // RunSetRole changes the role.
 func RunSetRole(ctx context.Context, opts *SetRoleOptions) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}

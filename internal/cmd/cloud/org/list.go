@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clonit/clonit/internal/api"
 	"github.com/clonit/clonit/internal/cmdutil"
 )
 
@@ -37,9 +36,6 @@ func RunList(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if opts.IO.JSON {
-		if orgs == nil {
-			orgs = []api.OrgSummary{}
-		}
 		return opts.IO.WriteJSON(orgs)
 	}
 	if len(orgs) == 0 {

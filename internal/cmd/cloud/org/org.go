@@ -35,14 +35,6 @@ func NewCmdOrg(f *cmdutil.Factory, orgFlag *string) *cobra.Command {
 	return cmd
 }
 
-// dash shows an empty value as "-".
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
 // date formats a time for tables.
 func date(t time.Time) string {
 	if t.IsZero() {

@@ -67,16 +67,16 @@ func printOrg(io *cmdutil.IOStreams, org *api.Org) error {
 	fmt.Fprintf(w, "Name:         %s\n", org.Name)
 	fmt.Fprintf(w, "Slug:         %s\n", org.Slug)
 	fmt.Fprintf(w, "Plan:         %s\n", org.Plan)
-	fmt.Fprintf(w, "Your role:    %s\n", dash(org.Role))
-	fmt.Fprintf(w, "Website:      %s\n", dash(org.Website))
-	fmt.Fprintf(w, "Location:     %s\n", dash(org.Location))
-	fmt.Fprintf(w, "Sector:       %s\n", dash(org.Sector))
-	fmt.Fprintf(w, "Description:  %s\n", dash(org.Description))
+	fmt.Fprintf(w, "Your role:    %s\n", cmdutil.Dash(org.Role))
+	fmt.Fprintf(w, "Website:      %s\n", cmdutil.Dash(org.Website))
+	fmt.Fprintf(w, "Location:     %s\n", cmdutil.Dash(org.Location))
+	fmt.Fprintf(w, "Sector:       %s\n", cmdutil.Dash(org.Sector))
+	fmt.Fprintf(w, "Description:  %s\n", cmdutil.Dash(org.Description))
 	fmt.Fprintf(w, "Created:      %s\n", date(org.CreatedAt))
 	fmt.Fprintf(w, "\nLeadership:\n")
 	t := cmdutil.NewTable("NAME", "EMAIL", "ROLE")
 	for _, m := range org.Leadership {
-		t.Row(dash(m.User.Name), m.User.Email, m.Role)
+		t.Row(cmdutil.Dash(m.User.Name), m.User.Email, m.Role)
 	}
 	return t.Render(w, io.TermWidth())
 }

@@ -47,11 +47,7 @@ step. Re-type the org's slug and the admin's email exactly to confirm.`,
 // else the session's); --confirm-org must name that same org, which the server checks, so
 // that a session in another org than the one in mind changes nothing.
 func RunTransfer(ctx context.Context, opts *TransferOptions) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}

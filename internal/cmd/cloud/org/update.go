@@ -62,11 +62,7 @@ func NewCmdUpdate(base Options, runF func(context.Context, *UpdateOptions) error
 
 // RunUpdate changes the org's profile.
 func RunUpdate(ctx context.Context, opts *UpdateOptions) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}

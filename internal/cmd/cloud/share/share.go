@@ -94,11 +94,7 @@ pull it from then on.`
 
 // Run changes the share and says whom the snapshot is now shared with.
 func Run(ctx context.Context, opts *Options) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.ActOrg)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.ActOrg)
 	if err != nil {
 		return err
 	}

@@ -78,11 +78,7 @@ clonit asks for confirmation on a terminal and refuses off one.`},
 
 // RunShow prints one snapshot.
 func RunShow(ctx context.Context, opts *Options) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}
@@ -141,11 +137,7 @@ func Shares(sh api.SnapshotShares) string {
 
 // RunDelete deletes a snapshot after confirmation.
 func RunDelete(ctx context.Context, opts *Options) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}

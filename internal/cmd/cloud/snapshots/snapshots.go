@@ -51,11 +51,7 @@ with ` + "`clonit pull TARGET --cloud --snapshot-id ID`" + `; ID may be any uniq
 
 // Run prints the snapshots.
 func Run(ctx context.Context, opts *Options) error {
-	client, err := opts.CloudClient()
-	if err != nil {
-		return err
-	}
-	slug, err := cmdutil.ResolveOrg(ctx, client, *opts.Org)
+	client, slug, err := cmdutil.OrgClient(ctx, opts.CloudClient, *opts.Org)
 	if err != nil {
 		return err
 	}

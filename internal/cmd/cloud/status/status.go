@@ -163,7 +163,7 @@ func print(w io.Writer, st Status) {
 	}
 	switch {
 	case st.Agent != nil:
-		lines = append(lines, [2]string{"Agent", fmt.Sprintf("%s (%s), version %s", st.Agent.Name, st.Agent.ID, dash(st.Agent.Version))},
+		lines = append(lines, [2]string{"Agent", fmt.Sprintf("%s (%s), version %s", st.Agent.Name, st.Agent.ID, cmdutil.Dash(st.Agent.Version))},
 			[2]string{"Last seen", st.Agent.LastSeenAt.Local().Format("2006-01-02 15:04:05")})
 	case st.AgentID != "":
 		lines = append(lines, [2]string{"Agent", st.AgentID})
@@ -173,11 +173,4 @@ func print(w io.Writer, st Status) {
 	for _, l := range lines {
 		fmt.Fprintf(w, "%-11s%s\n", l[0]+":", l[1])
 	}
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
