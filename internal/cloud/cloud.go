@@ -173,6 +173,7 @@ type Store interface {
 	Targets
 	StorageProfiles
 	Snapshots
+	OAuthState
 	// InOrgTx runs fn in one transaction that holds an exclusive lock on the org, so that
 	// rule checks (such as "one owner remains") and the writes they allow cannot interleave
 	// with another request's. fn receives a Store bound to the transaction. If fn returns an

@@ -125,11 +125,12 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
-// TestRacesAcrossPools race join code redemptions and rate limit counts over two pools on
+// TestRacesAcrossPools race join code redemptions, rate limit counts and sign-in state over two pools on
 // one database, as two processes would.
 func TestRacesAcrossPools(t *testing.T) {
 	dbURL := testutil.NewPostgresDB(t)
 	a, b := open(t, dbURL), open(t, dbURL)
 	storetest.JoinCodeRace(t, a, b)
 	storetest.RateLimitRace(t, a, b)
+	storetest.OAuthStateRace(t, a, b)
 }

@@ -135,11 +135,12 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
-// TestRacesAcrossConnections race join code redemptions and rate limit counts over two
+// TestRacesAcrossConnections race join code redemptions, rate limit counts and sign-in state over two
 // handles on one file, as two processes would.
 func TestRacesAcrossConnections(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cloud.db")
 	a, b := open(t, path), open(t, path)
 	storetest.JoinCodeRace(t, a, b)
 	storetest.RateLimitRace(t, a, b)
+	storetest.OAuthStateRace(t, a, b)
 }
