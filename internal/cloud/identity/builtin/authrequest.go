@@ -2,153 +2,148 @@ package builtin
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
-	"sync"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"github.com/clonit/clonit/internal/cloud"
+	"github.com/clonit/clonit/internal/errs"
 )
 
 // authRequestTTL bounds how long a browser sign-in may take between /authorize and /token.
 const authRequestTTL = 10 * time.Minute
 
-// errUnknownRequest is any lookup of an authorization request that is not pending here.
+// errUnknownRequest is any lookup of an authorization request that is not pending.
 var errUnknownRequest = errors.New("unknown or expired authorization request")
+
+// authParams is what the provider keeps of a client's authorization request: the store
+// holds it as opaque JSON (cloud.OAuthRequest.Params).
+type authParams struct {
+	ClientID            string                   `json:"client_id"`
+	RedirectURI         string                   `json:"redirect_uri"`
+	Scopes              []string                 `json:"scopes"`
+	State               string                   `json:"state,omitempty"`
+	Nonce               string                   `json:"nonce,omitempty"`
+	ResponseType        oidc.ResponseType        `json:"response_type"`
+	ResponseMode        oidc.ResponseMode        `json:"response_mode,omitempty"`
+	CodeChallenge       string                   `json:"code_challenge"`
+	CodeChallengeMethod oidc.CodeChallengeMethod `json:"code_challenge_method"`
+}
 
 // authRequest is one pending authorization code flow; it implements op.AuthRequest.
 type authRequest struct {
 	id       string
-	created  time.Time
-	req      oidc.AuthRequest
+	p        authParams
 	subject  string
 	authTime time.Time
-	done     bool
 }
 
-func (a *authRequest) GetID() string          { return a.id }
-func (a *authRequest) GetACR() string         { return "" }
-func (a *authRequest) GetAMR() []string       { return []string{"pwd"} }
-func (a *authRequest) GetAudience() []string  { return []string{a.req.ClientID} }
-func (a *authRequest) GetAuthTime() time.Time { return a.authTime }
-func (a *authRequest) GetClientID() string    { return a.req.ClientID }
-func (a *authRequest) GetNonce() string       { return a.req.Nonce }
-func (a *authRequest) GetRedirectURI() string { return a.req.RedirectURI }
-func (a *authRequest) GetResponseType() oidc.ResponseType {
-	return a.req.ResponseType
-}
-func (a *authRequest) GetResponseMode() oidc.ResponseMode { return a.req.ResponseMode }
-func (a *authRequest) GetScopes() []string                { return a.req.Scopes }
-func (a *authRequest) GetState() string                   { return a.req.State }
+func (a *authRequest) GetID() string                      { return a.id }
+func (a *authRequest) GetACR() string                     { return "" }
+func (a *authRequest) GetAMR() []string                   { return []string{"pwd"} }
+func (a *authRequest) GetAudience() []string              { return []string{a.p.ClientID} }
+func (a *authRequest) GetAuthTime() time.Time             { return a.authTime }
+func (a *authRequest) GetClientID() string                { return a.p.ClientID }
+func (a *authRequest) GetNonce() string                   { return a.p.Nonce }
+func (a *authRequest) GetRedirectURI() string             { return a.p.RedirectURI }
+func (a *authRequest) GetResponseType() oidc.ResponseType { return a.p.ResponseType }
+func (a *authRequest) GetResponseMode() oidc.ResponseMode { return a.p.ResponseMode }
+func (a *authRequest) GetScopes() []string                { return a.p.Scopes }
+func (a *authRequest) GetState() string                   { return a.p.State }
 func (a *authRequest) GetSubject() string                 { return a.subject }
-func (a *authRequest) Done() bool                         { return a.done }
+func (a *authRequest) Done() bool                         { return a.subject != "" }
 func (a *authRequest) GetCodeChallenge() *oidc.CodeChallenge {
-	return &oidc.CodeChallenge{Challenge: a.req.CodeChallenge, Method: a.req.CodeChallengeMethod}
+	return &oidc.CodeChallenge{Challenge: a.p.CodeChallenge, Method: a.p.CodeChallengeMethod}
 }
 
-// authRequests keeps pending authorization requests and their codes in memory.
-type authRequests struct {
-	mu     sync.Mutex
-	byID   map[string]*authRequest
-	byCode map[string]string
+// decodeAuthRequest reads a stored request.
+func decodeAuthRequest(r cloud.OAuthRequest) (*authRequest, error) {
+	a := &authRequest{id: r.ID, subject: r.Subject, authTime: r.AuthTime}
+	if err := json.Unmarshal(r.Params, &a.p); err != nil {
+		return nil, fmt.Errorf("decode authorization request %s: %w", r.ID, err)
+	}
+	return a, nil
 }
 
-func newAuthRequests() *authRequests {
-	return &authRequests{byID: map[string]*authRequest{}, byCode: map[string]string{}}
-}
-
-// get returns a copy of a pending request, so callers never race with complete.
-func (r *authRequests) get(id string) (*authRequest, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	a, ok := r.byID[id]
-	if !ok || time.Since(a.created) > authRequestTTL {
+// authRequest returns a pending request; errUnknownRequest when there is none.
+func (s *storage) authRequest(ctx context.Context, id string) (*authRequest, error) {
+	r, err := s.store.OAuthRequest(ctx, id, s.now())
+	if errors.Is(err, errs.ErrNotFound) {
 		return nil, errUnknownRequest
 	}
-	c := *a
-	return &c, nil
+	if err != nil {
+		return nil, err
+	}
+	return decodeAuthRequest(r)
 }
 
-// complete records who signed in for the request.
-func (r *authRequests) complete(id, subject string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	a, ok := r.byID[id]
-	if !ok || a.done || time.Since(a.created) > authRequestTTL {
+// completeAuthRequest records who signed in for the request.
+func (s *storage) completeAuthRequest(ctx context.Context, id, subject string) error {
+	err := s.store.CompleteOAuthRequest(ctx, id, subject, s.now())
+	if errors.Is(err, errs.ErrNotFound) {
 		return errUnknownRequest
 	}
-	a.subject, a.authTime, a.done = subject, time.Now(), true
-	return nil
-}
-
-// prune drops expired requests; the caller holds mu.
-func (r *authRequests) prune() {
-	for id, a := range r.byID {
-		if time.Since(a.created) > authRequestTTL {
-			delete(r.byID, id)
-		}
-	}
-	for code, id := range r.byCode {
-		if _, ok := r.byID[id]; !ok {
-			delete(r.byCode, code)
-		}
-	}
+	return err
 }
 
 // CreateAuthRequest stores a new authorization request. The public client must use PKCE.
-func (s *storage) CreateAuthRequest(_ context.Context, req *oidc.AuthRequest, _ string) (op.AuthRequest, error) {
+func (s *storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, _ string) (op.AuthRequest, error) {
 	if req.CodeChallenge == "" || req.CodeChallengeMethod != oidc.CodeChallengeMethodS256 {
 		return nil, oidc.ErrInvalidRequest().WithDescription("PKCE with code_challenge_method S256 is required")
 	}
-	a := &authRequest{id: uuid.NewString(), created: time.Now(), req: *req}
-	r := s.requests
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.prune()
-	r.byID[a.id] = a
-	c := *a
-	return &c, nil
+	s.purge(ctx)
+	a := &authRequest{id: uuid.NewString(), p: authParams{
+		ClientID: req.ClientID, RedirectURI: req.RedirectURI, Scopes: req.Scopes, State: req.State, Nonce: req.Nonce,
+		ResponseType: req.ResponseType, ResponseMode: req.ResponseMode,
+		CodeChallenge: req.CodeChallenge, CodeChallengeMethod: req.CodeChallengeMethod,
+	}}
+	params, err := json.Marshal(a.p)
+	if err != nil {
+		return nil, fmt.Errorf("encode authorization request: %w", err)
+	}
+	now := s.now()
+	if err := s.store.CreateOAuthRequest(ctx, cloud.OAuthRequest{ID: a.id, Params: params, CreatedAt: now, ExpiresAt: now.Add(authRequestTTL)}); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // AuthRequestByID returns a pending request.
-func (s *storage) AuthRequestByID(_ context.Context, id string) (op.AuthRequest, error) {
-	return s.requests.get(id)
+func (s *storage) AuthRequestByID(ctx context.Context, id string) (op.AuthRequest, error) {
+	return s.authRequest(ctx, id)
 }
 
-// AuthRequestByCode returns the request an authorization code was issued for.
-func (s *storage) AuthRequestByCode(_ context.Context, code string) (op.AuthRequest, error) {
-	s.requests.mu.Lock()
-	id, ok := s.requests.byCode[code]
-	s.requests.mu.Unlock()
-	if !ok {
+// AuthRequestByCode returns the request an authorization code was issued for and deletes
+// it in the same statement, so that a code is exchanged once even when two processes
+// receive it at once. A code presented with the wrong PKCE verifier is spent too, as RFC
+// 6749 §10.5 allows.
+func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
+	r, err := s.store.TakeOAuthCode(ctx, hashSecret(code), s.now())
+	if errors.Is(err, errs.ErrNotFound) {
 		return nil, errUnknownRequest
 	}
-	return s.requests.get(id)
+	if err != nil {
+		return nil, err
+	}
+	return decodeAuthRequest(r)
 }
 
-// SaveAuthCode links an authorization code to its request.
-func (s *storage) SaveAuthCode(_ context.Context, id, code string) error {
-	r := s.requests
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.byID[id]; !ok {
+// SaveAuthCode records the hash of the authorization code issued for a request.
+func (s *storage) SaveAuthCode(ctx context.Context, id, code string) error {
+	err := s.store.SetOAuthCode(ctx, id, hashSecret(code), s.now())
+	if errors.Is(err, errs.ErrNotFound) {
 		return errUnknownRequest
 	}
-	r.byCode[code] = id
-	return nil
+	return err
 }
 
-// DeleteAuthRequest forgets a request once its code is exchanged, so a code works once.
-func (s *storage) DeleteAuthRequest(_ context.Context, id string) error {
-	r := s.requests
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.byID, id)
-	for code, rid := range r.byCode {
-		if rid == id {
-			delete(r.byCode, code)
-		}
-	}
-	return nil
+// DeleteAuthRequest forgets a request once its code is exchanged (AuthRequestByCode has
+// already deleted it then).
+func (s *storage) DeleteAuthRequest(ctx context.Context, id string) error {
+	return s.store.DeleteOAuthRequest(ctx, id)
 }

@@ -108,9 +108,8 @@ func (p *Provider) devicePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := p.storage.devices.complete(pg.UserCode, a.ID); err != nil {
-		pg.Message = msgUnknownCode
-		render(w, http.StatusBadRequest, pg)
+	if err := p.storage.approveDevice(r.Context(), pg.UserCode, a.ID); err != nil {
+		p.refuse(w, r, &pg, err, errUnknownCode, msgUnknownCode)
 		return
 	}
 	p.cfg.Logger.InfoContext(r.Context(), "built-in auth: device signed in", "account", a.ID)
@@ -125,9 +124,8 @@ func (p *Provider) loginPage(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		pg.Request = r.URL.Query().Get("authRequestID")
-		if _, err := p.storage.requests.get(pg.Request); err != nil {
-			pg.Message = msgUnknownRequest
-			render(w, http.StatusBadRequest, pg)
+		if _, err := p.storage.authRequest(r.Context(), pg.Request); err != nil {
+			p.refuse(w, r, &pg, err, errUnknownRequest, msgUnknownRequest)
 			return
 		}
 		render(w, http.StatusOK, pg)
@@ -150,23 +148,34 @@ func (p *Provider) loginPage(w http.ResponseWriter, r *http.Request) {
 		render(w, http.StatusBadRequest, pg)
 		return
 	}
-	if _, err := p.storage.requests.get(pg.Request); err != nil {
-		pg.Message = msgUnknownRequest
-		render(w, http.StatusBadRequest, pg)
+	if _, err := p.storage.authRequest(r.Context(), pg.Request); err != nil {
+		p.refuse(w, r, &pg, err, errUnknownRequest, msgUnknownRequest)
 		return
 	}
 	a, ok := p.authenticate(w, r, &pg, pw)
 	if !ok {
 		return
 	}
-	if err := p.storage.requests.complete(pg.Request, a.ID); err != nil {
-		pg.Message = msgUnknownRequest
-		render(w, http.StatusBadRequest, pg)
+	if err := p.storage.completeAuthRequest(r.Context(), pg.Request, a.ID); err != nil {
+		p.refuse(w, r, &pg, err, errUnknownRequest, msgUnknownRequest)
 		return
 	}
 	p.cfg.Logger.InfoContext(r.Context(), "built-in auth: browser signed in", "account", a.ID)
 	callback := p.op.AuthorizationEndpoint().Absolute(p.cfg.Issuer) + "/callback?id=" + url.QueryEscape(pg.Request)
 	http.Redirect(w, r, callback, http.StatusFound)
+}
+
+// refuse renders the page for a code or request that could not be used: msg when err is
+// unknown (not pending, used or expired), a server error otherwise.
+func (p *Provider) refuse(w http.ResponseWriter, r *http.Request, pg *page, err, unknown error, msg string) {
+	if errors.Is(err, unknown) {
+		pg.Message = msg
+		render(w, http.StatusBadRequest, *pg)
+		return
+	}
+	p.cfg.Logger.ErrorContext(r.Context(), "built-in auth: sign-in state", "error", err)
+	pg.Message = msgServerError
+	render(w, http.StatusInternalServerError, *pg)
 }
 
 // authenticate checks the password and renders the failure page when it is refused.

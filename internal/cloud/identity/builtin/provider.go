@@ -10,13 +10,15 @@
 // cloud's persisted key (package signing), so every process sharing the database signs
 // with the same key and tokens survive restarts.
 //
-// Transient state lives in the memory of one process: pending authorization requests,
-// authorization codes, device codes and the list of refresh tokens already rotated or
-// revoked. A sign-in must therefore start and finish on the same process; deployments
-// with several processes are expected to use an external provider. Refresh tokens
-// themselves are self-contained (sealed with AES-GCM under a key kept in the store), so
-// any process accepts them and they survive restarts; a rotated one is refused again only
-// by the process that rotated it.
+// The state of sign-ins in progress lives in the store (cloud.OAuthState), never in a
+// process's memory: pending authorization requests, authorization codes, device
+// authorizations and refresh tokens. Several processes serving one database therefore
+// act as one provider: a device sign-in may start on one, be approved on a second and be
+// polled on a third, and a refresh token works on any process, once. Codes and tokens are
+// stored only as their SHA-256 hash; each use that spends one (a code exchange, a device
+// poll that hands out tokens, a refresh) deletes it in the statement that reads it, so
+// that of two concurrent uses on any processes exactly one succeeds. Expired state is
+// refused at once and deleted a little later.
 package builtin
 
 import (
@@ -49,9 +51,10 @@ const (
 	DefaultPollInterval    = 5 * time.Second
 )
 
-// refreshKeySecret names the store secret from which the refresh token sealing key and the
-// provider's code encryption key are derived.
-const refreshKeySecret = "oidc-refresh-key"
+// providerKeySecret names the store secret from which the key op encrypts authorization
+// codes with is derived, the same on every process. (Its name is historical: it also
+// sealed the refresh tokens of version 1.)
+const providerKeySecret = "oidc-refresh-key"
 
 // Config configures the provider.
 type Config struct {
@@ -86,8 +89,8 @@ type Provider struct {
 	handler http.Handler
 }
 
-// New builds the provider on store: it loads (or creates) the signing key and the refresh
-// token key from store.Secret.
+// New builds the provider on store: it loads (or creates) the signing key and the code
+// encryption key from store.Secret.
 func New(store cloud.Store, cfg Config) (*Provider, error) {
 	cfg, err := withDefaults(cfg)
 	if err != nil {
@@ -103,14 +106,14 @@ func New(store cloud.Store, cfg Config) (*Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("built-in auth: %w", err)
 	}
-	secret, err := store.Secret(ctx, refreshKeySecret, randomKey)
+	secret, err := store.Secret(ctx, providerKeySecret, randomKey)
 	if err != nil {
-		return nil, fmt.Errorf("built-in auth: load refresh key: %w", err)
+		return nil, fmt.Errorf("built-in auth: load code key: %w", err)
 	}
 	path := strings.TrimSuffix(issuer.Path, "/")
 	p := &Provider{cfg: cfg, path: path}
 	p.signIn = newSignIn(store)
-	p.storage = newStorage(store, key, cfg, derive(secret, "refresh-token"), cfg.Issuer+"/login?authRequestID=")
+	p.storage = newStorage(store, key, cfg, cfg.Issuer+"/login?authRequestID=")
 
 	opts := []op.Option{
 		op.WithCustomTokenEndpoint(op.NewEndpoint("token")),

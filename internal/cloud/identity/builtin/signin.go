@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/clonit/clonit/internal/cloud"
@@ -13,12 +12,11 @@ import (
 	"github.com/clonit/clonit/internal/errs"
 )
 
-// Limits on failed password attempts, per email, kept in memory.
-const (
-	maxFailures   = 5
-	failureWindow = 15 * time.Minute
-	maxTracked    = 10000
-)
+// signInPolicy limits failed password attempts per email: after 5 failures within 15
+// minutes the email is blocked for 15 minutes. The counters live in the store
+// (cloud.RateLimits), so every process serving the database enforces one limit; a
+// successful sign-in does not clear them, it only ends with the window.
+var signInPolicy = cloud.RatePolicy{Max: 5, Window: 15 * time.Minute, Block: 15 * time.Minute}
 
 // Sign-in outcomes that the pages turn into messages.
 var (
@@ -31,36 +29,39 @@ type rateLimited struct{ wait time.Duration }
 
 func (e *rateLimited) Error() string { return fmt.Sprintf("too many failed attempts, wait %s", e.wait) }
 
+// signInStore is what signing in reads: accounts, and the counters of failed attempts.
+type signInStore interface {
+	cloud.Accounts
+	cloud.RateLimits
+}
+
 // signIn checks local account passwords and limits failed attempts per email.
 type signIn struct {
-	accounts cloud.Accounts
-	now      func() time.Time
-
-	mu       sync.Mutex
-	failures map[string]*failures
+	store signInStore
+	now   func() time.Time
 }
 
-type failures struct {
-	count int
-	first time.Time
-}
-
-func newSignIn(accounts cloud.Accounts) *signIn {
-	return &signIn{accounts: accounts, now: time.Now, failures: map[string]*failures{}}
+func newSignIn(store signInStore) *signIn {
+	return &signIn{store: store, now: time.Now}
 }
 
 // check returns the enabled account whose password is pw. Unknown emails cost as much
 // time as wrong passwords, and both count against the email's limit.
 func (s *signIn) check(ctx context.Context, email, pw string) (cloud.Account, error) {
 	key := strings.ToLower(strings.TrimSpace(email))
-	if wait := s.blocked(key); wait > 0 {
-		return cloud.Account{}, &rateLimited{wait: wait}
+	bucket := "signin:" + key
+	now := s.now()
+	st, err := s.store.RateState(ctx, bucket, signInPolicy, now)
+	if err != nil {
+		return cloud.Account{}, fmt.Errorf("read sign-in limit: %w", err)
 	}
-	a, err := s.accounts.AccountByEmail(ctx, key)
+	if st.Blocked(now) {
+		return cloud.Account{}, &rateLimited{wait: st.BlockedUntil.Sub(now)}
+	}
+	a, err := s.store.AccountByEmail(ctx, key)
 	if errors.Is(err, errs.ErrNotFound) {
 		password.Waste(pw)
-		s.fail(key)
-		return cloud.Account{}, errBadCredentials
+		return cloud.Account{}, s.fail(ctx, bucket)
 	}
 	if err != nil {
 		return cloud.Account{}, fmt.Errorf("look up account: %w", err)
@@ -70,52 +71,18 @@ func (s *signIn) check(ctx context.Context, email, pw string) (cloud.Account, er
 		return cloud.Account{}, fmt.Errorf("account %s: %w", a.ID, err)
 	}
 	if !ok {
-		s.fail(key)
-		return cloud.Account{}, errBadCredentials
+		return cloud.Account{}, s.fail(ctx, bucket)
 	}
-	s.mu.Lock()
-	delete(s.failures, key)
-	s.mu.Unlock()
 	if a.Disabled {
 		return cloud.Account{}, errDisabled
 	}
 	return a, nil
 }
 
-// blocked returns how long key must still wait, or 0.
-func (s *signIn) blocked(key string) time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, ok := s.failures[key]
-	if !ok {
-		return 0
+// fail counts a failed attempt and returns errBadCredentials, or the store's error.
+func (s *signIn) fail(ctx context.Context, bucket string) error {
+	if _, err := s.store.AddFailure(ctx, bucket, signInPolicy, s.now()); err != nil {
+		return fmt.Errorf("count failed sign-in: %w", err)
 	}
-	end := f.first.Add(failureWindow)
-	if !s.now().Before(end) {
-		delete(s.failures, key)
-		return 0
-	}
-	if f.count < maxFailures {
-		return 0
-	}
-	return end.Sub(s.now())
-}
-
-func (s *signIn) fail(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	if len(s.failures) >= maxTracked {
-		for k, f := range s.failures {
-			if !now.Before(f.first.Add(failureWindow)) {
-				delete(s.failures, k)
-			}
-		}
-	}
-	f, ok := s.failures[key]
-	if !ok || !now.Before(f.first.Add(failureWindow)) {
-		s.failures[key] = &failures{count: 1, first: now}
-		return
-	}
-	f.count++
+	return errBadCredentials
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -14,27 +15,36 @@ import (
 	"github.com/clonit/clonit/internal/cloud/identity/signing"
 )
 
-// storage implements op.Storage and op.DeviceAuthorizationStorage: accounts come from the
-// cloud store, transient flow state from memory (see the package comment).
+// storage implements op.Storage and op.DeviceAuthorizationStorage on the cloud store:
+// accounts, and the state of sign-ins in progress (see the package comment).
 type storage struct {
-	store    cloud.Store
-	key      *signing.Key
-	cfg      Config
-	client   *client
-	requests *authRequests
-	devices  *devices
-	refresh  *refreshTokens
+	store  cloud.Store
+	key    *signing.Key
+	cfg    Config
+	client *client
+	now    func() time.Time
+	// lastPurge is when this process last deleted expired sign-in state (Unix nanoseconds).
+	lastPurge atomic.Int64
 }
 
-func newStorage(store cloud.Store, key *signing.Key, cfg Config, refreshKey [32]byte, loginURL string) *storage {
-	return &storage{
-		store:    store,
-		key:      key,
-		cfg:      cfg,
-		client:   newClient(cfg, loginURL),
-		requests: newAuthRequests(),
-		devices:  newDevices(),
-		refresh:  newRefreshTokens(refreshKey, cfg.RefreshTokenTTL),
+func newStorage(store cloud.Store, key *signing.Key, cfg Config, loginURL string) *storage {
+	return &storage{store: store, key: key, cfg: cfg, client: newClient(cfg, loginURL), now: time.Now}
+}
+
+// purgeEvery is how often a process deletes expired sign-in state, on the way of a new
+// sign-in; purging is idempotent, so processes need not agree on who does it.
+const purgeEvery = time.Minute
+
+// purge deletes the sign-in state that expired more than expiredGrace ago, at most once
+// per purgeEvery. A failure is logged: expired rows are refused anyway.
+func (s *storage) purge(ctx context.Context) {
+	now := s.now()
+	last := s.lastPurge.Load()
+	if now.UnixNano()-last < int64(purgeEvery) || !s.lastPurge.CompareAndSwap(last, now.UnixNano()) {
+		return
+	}
+	if _, err := s.store.PurgeOAuthState(ctx, now.Add(-expiredGrace)); err != nil {
+		s.cfg.Logger.WarnContext(ctx, "built-in auth: purge expired sign-in state", "error", err)
 	}
 }
 

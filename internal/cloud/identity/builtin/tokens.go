@@ -2,27 +2,30 @@ package builtin
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"github.com/clonit/clonit/internal/cloud"
+	"github.com/clonit/clonit/internal/errs"
 )
 
-// refreshPrefix starts every refresh token; it names the sealing format's version.
-const refreshPrefix = "crt1."
+// refreshPrefix starts every refresh token; it names the token format's version. Version
+// 1 tokens were sealed and self-contained; version 2 tokens are 256 random bits that the
+// store knows by their hash.
+const refreshPrefix = "crt2."
 
-// randomKey creates the stored secret the refresh token key is derived from.
+// randomKey creates the stored secret the provider's code encryption key is derived from.
 func randomKey() ([]byte, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
@@ -31,106 +34,44 @@ func randomKey() ([]byte, error) {
 	return b, nil
 }
 
-// refreshClaims is what a refresh token holds: enough to issue new tokens for the same
-// sign-in without server-side state.
-type refreshClaims struct {
-	ID       string   `json:"jti"`
-	Subject  string   `json:"sub"`
-	ClientID string   `json:"cid"`
-	Scopes   []string `json:"scp"`
-	AMR      []string `json:"amr,omitempty"`
-	AuthTime int64    `json:"at"`
-	Expiry   int64    `json:"exp"`
+// hashSecret is the hex SHA-256 of a code or token, what the store keeps and looks up.
+// The secrets it hashes carry at least 128 random bits, except user codes, which only
+// identify a device authorization and yield nothing without the account's password.
+func hashSecret(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// newRefreshToken returns a fresh refresh token.
+func newRefreshToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("refresh token: %w", err)
+	}
+	return refreshPrefix + base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 // refreshRequest implements op.RefreshTokenRequest for a presented refresh token.
-type refreshRequest struct{ c refreshClaims }
+type refreshRequest struct{ t cloud.RefreshToken }
 
-func (r *refreshRequest) GetAMR() []string                 { return r.c.AMR }
-func (r *refreshRequest) GetAudience() []string            { return []string{r.c.ClientID} }
-func (r *refreshRequest) GetAuthTime() time.Time           { return time.Unix(r.c.AuthTime, 0) }
-func (r *refreshRequest) GetClientID() string              { return r.c.ClientID }
-func (r *refreshRequest) GetScopes() []string              { return r.c.Scopes }
-func (r *refreshRequest) GetSubject() string               { return r.c.Subject }
-func (r *refreshRequest) SetCurrentScopes(scopes []string) { r.c.Scopes = scopes }
+func (r *refreshRequest) GetAMR() []string                 { return r.t.AMR }
+func (r *refreshRequest) GetAudience() []string            { return []string{r.t.ClientID} }
+func (r *refreshRequest) GetAuthTime() time.Time           { return r.t.AuthTime }
+func (r *refreshRequest) GetClientID() string              { return r.t.ClientID }
+func (r *refreshRequest) GetScopes() []string              { return r.t.Scopes }
+func (r *refreshRequest) GetSubject() string               { return r.t.Subject }
+func (r *refreshRequest) SetCurrentScopes(scopes []string) { r.t.Scopes = scopes }
 
-// refreshTokens seals refresh tokens with AES-256-GCM and remembers, in this process, the
-// ones already rotated or revoked until they would have expired.
-type refreshTokens struct {
-	aead cipher.AEAD
-	ttl  time.Duration
-
-	mu   sync.Mutex
-	used map[string]time.Time // jti -> expiry
-}
-
-func newRefreshTokens(key [32]byte, ttl time.Duration) *refreshTokens {
-	block, err := aes.NewCipher(key[:])
-	if err != nil {
-		panic(err) // a 32-byte key always makes a cipher
+// refreshToken returns the live refresh token presented as token.
+func (s *storage) refreshToken(ctx context.Context, token string) (cloud.RefreshToken, error) {
+	if !strings.HasPrefix(token, refreshPrefix) {
+		return cloud.RefreshToken{}, errors.New("not a refresh token")
 	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		panic(err)
+	t, err := s.store.RefreshToken(ctx, hashSecret(token), s.now())
+	if errors.Is(err, errs.ErrNotFound) {
+		return cloud.RefreshToken{}, errors.New("refresh token unknown, used, revoked or expired")
 	}
-	return &refreshTokens{aead: aead, ttl: ttl, used: map[string]time.Time{}}
-}
-
-func (t *refreshTokens) seal(c refreshClaims) (string, error) {
-	plain, err := json.Marshal(c)
-	if err != nil {
-		return "", fmt.Errorf("encode refresh token: %w", err)
-	}
-	nonce := make([]byte, t.aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return "", fmt.Errorf("refresh token nonce: %w", err)
-	}
-	sealed := t.aead.Seal(nonce, nonce, plain, []byte(refreshPrefix))
-	return refreshPrefix + base64.RawURLEncoding.EncodeToString(sealed), nil
-}
-
-// open returns the claims of a refresh token that is authentic, unexpired and not used.
-func (t *refreshTokens) open(token string) (refreshClaims, error) {
-	var c refreshClaims
-	raw, ok := strings.CutPrefix(token, refreshPrefix)
-	if !ok {
-		return c, errors.New("not a refresh token")
-	}
-	sealed, err := base64.RawURLEncoding.DecodeString(raw)
-	if err != nil || len(sealed) < t.aead.NonceSize() {
-		return c, errors.New("malformed refresh token")
-	}
-	n := t.aead.NonceSize()
-	plain, err := t.aead.Open(nil, sealed[:n], sealed[n:], []byte(refreshPrefix))
-	if err != nil {
-		return c, errors.New("refresh token fails authentication")
-	}
-	if err := json.Unmarshal(plain, &c); err != nil {
-		return c, fmt.Errorf("decode refresh token: %w", err)
-	}
-	if time.Now().Unix() >= c.Expiry {
-		return c, errors.New("refresh token expired")
-	}
-	t.mu.Lock()
-	_, used := t.used[c.ID]
-	t.mu.Unlock()
-	if used {
-		return c, errors.New("refresh token already used or revoked")
-	}
-	return c, nil
-}
-
-// retire marks a refresh token as used, pruning entries that expired anyway.
-func (t *refreshTokens) retire(c refreshClaims) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := time.Now()
-	for id, exp := range t.used {
-		if now.After(exp) {
-			delete(t.used, id)
-		}
-	}
-	t.used[c.ID] = time.Unix(c.Expiry, 0)
+	return t, err
 }
 
 // requestInfo reads what a refresh token must remember from any of op's token requests.
@@ -143,7 +84,7 @@ func (s *storage) requestInfo(req op.TokenRequest) (clientID string, amr []strin
 	case *op.DeviceAuthorizationState:
 		return r.ClientID, r.AMR, r.AuthTime
 	}
-	return s.cfg.ClientID, nil, time.Now()
+	return s.cfg.ClientID, nil, s.now()
 }
 
 // CreateAccessToken returns the id and expiry of a new JWT access token (op signs it).
@@ -151,70 +92,83 @@ func (s *storage) CreateAccessToken(ctx context.Context, req op.TokenRequest) (s
 	if _, err := s.account(ctx, req.GetSubject()); err != nil {
 		return "", time.Time{}, err
 	}
-	return uuid.NewString(), time.Now().Add(s.cfg.AccessTokenTTL), nil
+	return uuid.NewString(), s.now().Add(s.cfg.AccessTokenTTL), nil
 }
 
-// CreateAccessAndRefreshTokens also seals a new refresh token; a refresh token being
-// exchanged is retired so that it cannot be used twice on this process.
+// CreateAccessAndRefreshTokens also issues a new refresh token. A refresh token being
+// exchanged is replaced by the new one in one transaction, so that it works once: of two
+// refreshes with the same token, on any processes, one gets invalid_grant.
 func (s *storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.TokenRequest, current string) (string, string, time.Time, error) {
 	id, exp, err := s.CreateAccessToken(ctx, req)
 	if err != nil {
 		return "", "", time.Time{}, err
 	}
-	if current != "" {
-		old, err := s.refresh.open(current)
-		if err != nil {
-			return "", "", time.Time{}, oidc.ErrInvalidGrant().WithParent(err)
-		}
-		s.refresh.retire(old)
+	token, err := newRefreshToken()
+	if err != nil {
+		return "", "", time.Time{}, err
 	}
+	now := s.now()
 	clientID, amr, authTime := s.requestInfo(req)
-	token, err := s.refresh.seal(refreshClaims{
-		ID:       uuid.NewString(),
-		Subject:  req.GetSubject(),
-		ClientID: clientID,
-		Scopes:   slices.Clone(req.GetScopes()),
-		AMR:      amr,
-		AuthTime: authTime.Unix(),
-		Expiry:   time.Now().Add(s.cfg.RefreshTokenTTL).Unix(),
-	})
+	next := cloud.RefreshToken{
+		Hash:      hashSecret(token),
+		Subject:   req.GetSubject(),
+		ClientID:  clientID,
+		Scopes:    slices.Clone(req.GetScopes()),
+		AMR:       amr,
+		AuthTime:  authTime,
+		CreatedAt: now,
+		ExpiresAt: now.Add(s.cfg.RefreshTokenTTL),
+	}
+	if current == "" {
+		s.purge(ctx)
+		err = s.store.CreateRefreshToken(ctx, next)
+	} else {
+		err = s.store.RotateRefreshToken(ctx, hashSecret(current), next, now)
+		if errors.Is(err, errs.ErrNotFound) {
+			return "", "", time.Time{}, oidc.ErrInvalidGrant().WithDescription("the refresh token was already used or revoked")
+		}
+	}
 	if err != nil {
 		return "", "", time.Time{}, err
 	}
 	return id, token, exp, nil
 }
 
-// TokenRequestByRefreshToken accepts a valid refresh token of an account still enabled.
+// TokenRequestByRefreshToken accepts a live refresh token of an account still enabled.
 func (s *storage) TokenRequestByRefreshToken(ctx context.Context, token string) (op.RefreshTokenRequest, error) {
-	c, err := s.refresh.open(token)
+	t, err := s.refreshToken(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.account(ctx, c.Subject); err != nil {
+	if _, err := s.account(ctx, t.Subject); err != nil {
 		return nil, err
 	}
-	return &refreshRequest{c: c}, nil
+	return &refreshRequest{t: t}, nil
 }
 
-// GetRefreshTokenInfo identifies a refresh token for revocation.
-func (s *storage) GetRefreshTokenInfo(_ context.Context, clientID, token string) (string, string, error) {
-	c, err := s.refresh.open(token)
-	if err != nil || c.ClientID != clientID {
+// GetRefreshTokenInfo identifies a refresh token for revocation: its id is its hash.
+func (s *storage) GetRefreshTokenInfo(ctx context.Context, clientID, token string) (string, string, error) {
+	t, err := s.refreshToken(ctx, token)
+	if err != nil || t.ClientID != clientID {
 		return "", "", op.ErrInvalidRefreshToken
 	}
-	return c.Subject, c.ID, nil
+	return t.Subject, t.Hash, nil
 }
 
-// RevokeToken retires a refresh token. Access tokens are short-lived JWTs and cannot be
-// revoked; revoking one succeeds without effect, as RFC 7009 allows.
-func (s *storage) RevokeToken(_ context.Context, tokenOrID, userID, clientID string) *oidc.Error {
-	if userID != "" {
-		return nil
+// RevokeToken deletes a refresh token: op passes the hash GetRefreshTokenInfo returned,
+// with the token's subject. Access tokens are short-lived JWTs and cannot be revoked;
+// revoking one succeeds without effect, as RFC 7009 allows.
+func (s *storage) RevokeToken(ctx context.Context, tokenOrID, userID, clientID string) *oidc.Error {
+	hash := tokenOrID
+	if userID == "" { // not identified by GetRefreshTokenInfo: a refresh token only by chance
+		t, err := s.refreshToken(ctx, tokenOrID)
+		if err != nil || t.ClientID != clientID {
+			return nil
+		}
+		hash = t.Hash
 	}
-	c, err := s.refresh.open(tokenOrID)
-	if err != nil || c.ClientID != clientID {
-		return nil
+	if err := s.store.DeleteRefreshToken(ctx, hash); err != nil {
+		return oidc.ErrServerError().WithParent(err)
 	}
-	s.refresh.retire(c)
 	return nil
 }

@@ -97,8 +97,10 @@ func TestRefreshTokenGrant(t *testing.T) {
 		env   *env
 		token string
 	}{
-		// Rotation is remembered by the process that rotated (see the package comment).
-		{"rotated refresh token", e, first.RefreshToken},
+		// A rotated token is refused by every process, the one that rotated it included.
+		{"rotated refresh token, on the process that rotated it", e, first.RefreshToken},
+		{"rotated refresh token, on another process", restarted, first.RefreshToken},
+		{"refresh token rotated by another process", e, second.RefreshToken},
 		{"tampered refresh token", restarted, third.RefreshToken[:len(third.RefreshToken)-4] + "AAAA"},
 		{"not a refresh token", restarted, third.AccessToken},
 	}
