@@ -46,6 +46,12 @@ type Dialect struct {
 	// FixedJoin is the join that keeps its left side as the outer loop ("CROSS JOIN" on
 	// SQLite, whose planner may otherwise scan the whole catalog in order), or "JOIN".
 	FixedJoin string
+	// MergeUnion asks VisibleIDs for one compound SELECT ordered as the page is, whose arms
+	// read their index ranges in that order: SQLite runs it as a merge of the arms (MERGE
+	// (UNION) in its plan) that stops when the page is full, reading about limit rows in
+	// all instead of limit per arm, with no temporary B-tree. PostgreSQL 15 cannot merge a
+	// UNION and would read every arm whole, so it keeps one limited subquery per arm.
+	MergeUnion bool
 }
 
 // Query collects the arguments of a query as it is built.
@@ -63,10 +69,12 @@ func (q *Query) Arg(v any) string {
 // NewQuery starts a query in dialect d.
 func NewQuery(d Dialect) *Query { return &Query{d: d} }
 
-// VisibleIDs returns WITH clauses "v(id, created_at) AS (...), p AS (...)": v is the UNION
-// of ordered index ranges that holds, for each way of being visible to v, the first
-// f.Limit snapshots after f.After; p is the page, the first f.Limit of v. The caller joins
-// the snapshots to p (with FixedJoin) and orders them again.
+// VisibleIDs returns WITH clauses that end with "p(id, created_at) AS (...)", the page: the
+// first f.Limit snapshots after f.After of the UNION of ordered index ranges, one for each
+// way of being visible to v. The caller joins the snapshots to p (with FixedJoin) and
+// orders them again. With MergeUnion p is that UNION itself (see Dialect.MergeUnion);
+// without, "v(id, created_at) AS (...)" holds the first f.Limit of each range and p the
+// first f.Limit of v.
 func (q *Query) VisibleIDs(v cloud.Viewer, f cloud.SnapshotFilter) string {
 	// The limit is a literal: a generic plan for an unknown limit may sort a whole range
 	// instead of reading its first rows.
@@ -80,8 +88,14 @@ func (q *Query) VisibleIDs(v cloud.Viewer, f cloud.SnapshotFilter) string {
 	// must count once within a branch, or its first rows would not be its newest snapshots.
 	var parts []string
 	branch := func(from, where, idCol string, distinct string) {
-		parts = append(parts, "SELECT id, created_at FROM (SELECT "+distinct+idCol+" AS id, created_at FROM "+from+" WHERE "+where+after(idCol)+
-			" ORDER BY created_at DESC, "+idCol+" DESC LIMIT "+limit+") AS b"+strconv.Itoa(len(parts)))
+		sel := "SELECT " + distinct + idCol + " AS id, created_at FROM " + from + " WHERE " + where + after(idCol)
+		if q.d.MergeUnion && distinct == "" {
+			// An arm of the merge: the index delivers it in the page's order. (A DISTINCT arm,
+			// over a set of groups, is sorted and limited on its own, as without MergeUnion.)
+			parts = append(parts, sel)
+			return
+		}
+		parts = append(parts, "SELECT id, created_at FROM ("+sel+" ORDER BY created_at DESC, "+idCol+" DESC LIMIT "+limit+") AS b"+strconv.Itoa(len(parts)))
 	}
 	switch {
 	case v.All && !f.Shared:
@@ -101,6 +115,11 @@ func (q *Query) VisibleIDs(v cloud.Viewer, f cloud.SnapshotFilter) string {
 		}
 	}
 	branch("snapshot_org_shares", "to_org_id = "+org, "snapshot_id", "")
+	if q.d.MergeUnion {
+		// The UNION drops a snapshot met in two arms: its rows are equal, since every share
+		// repeats the snapshot's created_at, and the merge meets them one after the other.
+		return "p(id, created_at) AS (" + strings.Join(parts, " UNION ") + " ORDER BY created_at DESC, id DESC LIMIT " + limit + ")"
+	}
 	return "v(id, created_at) AS (" + strings.Join(parts, " UNION ") + "), p AS (SELECT id, created_at FROM v ORDER BY created_at DESC, id DESC LIMIT " + limit + ")"
 }
 

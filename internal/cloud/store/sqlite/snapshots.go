@@ -19,8 +19,9 @@ var dialect = store.Dialect{
 	InGroups: func(col, param string) string {
 		return col + " IN (SELECT value FROM json_each(" + param + "))"
 	},
-	Time:      func(t time.Time) any { return store.Time(t).UnixMicro() },
-	FixedJoin: "CROSS JOIN",
+	Time:       func(t time.Time) any { return store.Time(t).UnixMicro() },
+	FixedJoin:  "CROSS JOIN",
+	MergeUnion: true,
 	Groups: func(g []string) any {
 		b, _ := json.Marshal(g) // a []string always marshals
 		return string(b)
