@@ -11,6 +11,7 @@ package selftoken
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,8 +57,9 @@ type Config struct {
 
 // Service mints operator tokens and verifies every token signed with the cloud's key.
 type Service struct {
-	key *signing.Key
-	cfg Config
+	key      *signing.Key
+	cfg      Config
+	verified *verifiedCache
 }
 
 // New returns a Service signing and verifying with key.
@@ -76,7 +78,7 @@ func New(key *signing.Key, cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{key: key, cfg: cfg}, nil
+	return &Service{key: key, cfg: cfg, verified: newVerifiedCache()}, nil
 }
 
 // Register adds the Service to chain for every issuer it verifies.
@@ -138,19 +140,45 @@ type registered struct {
 	IdP        string   `json:"clonit_idp"`
 }
 
-// Authenticate implements identity.Authenticator.
+// Authenticate implements identity.Authenticator. A token verified before is not verified
+// again (see verifiedCache): only its times are checked, against the clock of now.
 func (s *Service) Authenticate(_ context.Context, bearer string) (identity.Principal, error) {
+	key := sha256.Sum256([]byte(bearer))
+	v, ok := s.verified.get(key)
+	if !ok {
+		var err error
+		if v, err = s.verify(bearer); err != nil {
+			return identity.Principal{}, err
+		}
+	}
+	now := s.cfg.Now()
+	if !now.Before(v.expiry) {
+		return identity.Principal{}, identity.ErrExpired
+	}
+	if v.notBefore != nil && now.Add(leeway).Before(*v.notBefore) {
+		return identity.Principal{}, identity.Invalid(errors.New("token not valid yet"))
+	}
+	if !ok {
+		s.verified.put(key, v)
+	}
+	p := v.principal
+	p.Groups = slices.Clone(p.Groups)
+	return p, nil
+}
+
+// verify checks bearer's signature and every claim but its times, which Authenticate checks.
+func (s *Service) verify(bearer string) (verified, error) {
 	payload, err := s.key.Verify(bearer)
 	if err != nil {
-		return identity.Principal{}, identity.Invalid(err)
+		return verified{}, identity.Invalid(err)
 	}
 	var c registered
 	if err := json.Unmarshal(payload, &c); err != nil {
-		return identity.Principal{}, identity.Invalid(fmt.Errorf("parse claims: %w", err))
+		return verified{}, identity.Invalid(fmt.Errorf("parse claims: %w", err))
 	}
 	var all map[string]any
 	if err := json.Unmarshal(payload, &all); err != nil {
-		return identity.Principal{}, identity.Invalid(fmt.Errorf("parse claims: %w", err))
+		return verified{}, identity.Invalid(fmt.Errorf("parse claims: %w", err))
 	}
 	p := identity.Principal{
 		Issuer:  c.Issuer,
@@ -162,7 +190,7 @@ func (s *Service) Authenticate(_ context.Context, bearer string) (identity.Princ
 	switch {
 	case c.Issuer == s.cfg.SelfIssuer:
 		if c.Credential != "token" || !slices.Contains(c.Audience, Audience) {
-			return identity.Principal{}, identity.Invalid(errors.New("self-issued token without operator marks"))
+			return verified{}, identity.Invalid(errors.New("self-issued token without operator marks"))
 		}
 		p.Credential = "token"
 		if c.IdP != "" {
@@ -170,26 +198,24 @@ func (s *Service) Authenticate(_ context.Context, bearer string) (identity.Princ
 		}
 	case s.cfg.BuiltinIssuer != "" && c.Issuer == s.cfg.BuiltinIssuer:
 		if !slices.Contains(c.Audience, s.cfg.BuiltinClientID) {
-			return identity.Principal{}, identity.Invalid(errors.New("built-in token for another audience"))
+			return verified{}, identity.Invalid(errors.New("built-in token for another audience"))
 		}
 		p.Credential = "session"
 	default:
-		return identity.Principal{}, identity.Invalid(fmt.Errorf("issuer %q is not the cloud's", c.Issuer))
+		return verified{}, identity.Invalid(fmt.Errorf("issuer %q is not the cloud's", c.Issuer))
 	}
 	if c.Subject == "" {
-		return identity.Principal{}, identity.Invalid(errors.New("no subject"))
+		return verified{}, identity.Invalid(errors.New("no subject"))
 	}
-	now := s.cfg.Now()
 	if c.Expiry == nil {
-		return identity.Principal{}, identity.Invalid(errors.New("no expiry"))
+		return verified{}, identity.Invalid(errors.New("no expiry"))
 	}
-	if !now.Before(time.Unix(int64(*c.Expiry), 0)) {
-		return identity.Principal{}, identity.ErrExpired
+	v := verified{principal: p, expiry: time.Unix(int64(*c.Expiry), 0)}
+	if c.NotBefore != nil {
+		nbf := time.Unix(int64(*c.NotBefore), 0)
+		v.notBefore = &nbf
 	}
-	if c.NotBefore != nil && now.Add(leeway).Before(time.Unix(int64(*c.NotBefore), 0)) {
-		return identity.Principal{}, identity.Invalid(errors.New("token not valid yet"))
-	}
-	return p, nil
+	return v, nil
 }
 
 // audience reads an aud claim that is either one string or an array of strings.

@@ -191,3 +191,31 @@ func unsigned(iss string) string {
 	return enc([]byte(`{"alg":"none","typ":"JWT"}`)) + "." +
 		enc([]byte(`{"iss":"`+iss+`","sub":"x","aud":"clonit-cloud","clonit_cred":"token","exp":9999999999}`)) + "."
 }
+
+// TestAuthenticateAgain checks that a token accepted once, and so remembered, is judged
+// again on every use: refused once expired, its principal not shared with earlier callers.
+func TestAuthenticateAgain(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	svc, err := selftoken.New(newKey(t), selftoken.Config{SelfIssuer: self, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := svc.Issue(selftoken.Identity{Subject: "ada", Email: "ada@example.com", Groups: []string{"dba", "eng"}}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		p, err := svc.Authenticate(context.Background(), tok)
+		if err != nil || p.Subject != "ada" || len(p.Groups) != 2 || p.Groups[0] != "dba" {
+			t.Fatalf("use %d: Authenticate = %+v, %v; want ada in dba and eng", i+1, p, err)
+		}
+		p.Groups[0] = "changed by the caller"
+	}
+	now = now.Add(time.Hour)
+	if _, err := svc.Authenticate(context.Background(), tok); !errors.Is(err, identity.ErrExpired) {
+		t.Fatalf("after its expiry: Authenticate error = %v, want identity.ErrExpired", err)
+	}
+	if _, err := svc.Authenticate(context.Background(), tok[:len(tok)-2]+"AA"); errs.KindOf(err) != errs.ErrUnauthenticated {
+		t.Fatalf("with a forged signature: Authenticate error = %v, want unauthenticated", err)
+	}
+}
