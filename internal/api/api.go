@@ -25,6 +25,7 @@
 //	GET    /api/v1/orgs/{org}/keys                           → []APIKey
 //	POST   /api/v1/orgs/{org}/keys       CreateAPIKeyRequest → CreatedAPIKey (201)
 //	POST   /api/v1/orgs/{org}/keys/login LoginKeyRequest     → CreatedAPIKey (201)
+//	POST   /api/v1/orgs/{org}/keys/login/revoke RevokeLoginKeyRequest → 204
 //	DELETE /api/v1/orgs/{org}/keys/{key}                     → 204
 //	GET    /api/v1/orgs/{org}/agents                         → []Agent
 //	POST   /api/v1/orgs/{org}/agents     RegisterAgentRequest → Agent (201)

@@ -44,6 +44,12 @@ type LoginKeyRequest struct {
 	Name string `json:"name,omitempty"`
 }
 
+// RevokeLoginKeyRequest gives back the caller's login key, to revoke it (`clonit logout`).
+type RevokeLoginKeyRequest struct {
+	// Key is the key's secret, as the login answered it.
+	Key string `json:"key"`
+}
+
 // CreatedAPIKey answers a key's creation: the only answer that carries the secret.
 type CreatedAPIKey struct {
 	APIKey

@@ -43,6 +43,12 @@ func (c *Client) LoginKey(ctx context.Context, org, name string) (*api.CreatedAP
 	return &out, c.do(ctx, http.MethodPost, orgPath(org)+"/keys/login", api.LoginKeyRequest{Name: name}, &out)
 }
 
+// RevokeLoginKey revokes the caller's login key in org, named by its secret
+// (POST /api/v1/orgs/{org}/keys/login/revoke). A key already revoked is not an error.
+func (c *Client) RevokeLoginKey(ctx context.Context, org, key string) error {
+	return c.do(ctx, http.MethodPost, orgPath(org)+"/keys/login/revoke", api.RevokeLoginKeyRequest{Key: key}, nil)
+}
+
 // RevokeKey revokes an API key (DELETE /api/v1/orgs/{org}/keys/{key}).
 func (c *Client) RevokeKey(ctx context.Context, org, id string) error {
 	return c.do(ctx, http.MethodDelete, orgPath(org)+"/keys/"+url.PathEscape(id), nil, nil)

@@ -89,6 +89,40 @@ func (a *API) loginKey(w http.ResponseWriter, r *http.Request, c *call) error {
 	})
 }
 
+// revokeLoginKey revokes the caller's login key whose secret the request gives back, as
+// `clonit logout` does for its machine's key. Naming the key by its secret, rather than
+// revoking all of the caller's login keys, leaves alone the key of a machine that signed in
+// since. A key already revoked answers 204 too; a key that is not the caller's login key in
+// the org answers 404.
+func (a *API) revokeLoginKey(w http.ResponseWriter, r *http.Request, c *call) error {
+	var req api.RevokeLoginKeyRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	if !apikey.LooksLikeKey(req.Key) {
+		return errs.Invalid("key must be the secret of an API key (%s...)", apikey.Prefix)
+	}
+	ctx := r.Context()
+	err := a.inOrg(ctx, c, authz.LoginKey, func(tx cloud.Store, _ authz.Role) error {
+		k, err := tx.APIKeyByHash(ctx, apikey.Hash(req.Key))
+		if errors.Is(err, errs.ErrNotFound) || (err == nil && (k.OrgID != c.org.ID || k.UserID != c.user.ID || !k.Login)) {
+			return errs.NotFound("this is not your login key in %s: list the org's keys with `clonit cloud keys list`", c.org.Slug)
+		}
+		if err != nil || !k.RevokedAt.IsZero() {
+			return err
+		}
+		if err := tx.RevokeAPIKey(ctx, c.org.ID, k.ID, store.Now()); err != nil {
+			return err
+		}
+		return a.record(ctx, tx, c, "apikey.revoke", k.Name, keyDetail(k)+", at logout")
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // issueKey stores a fresh key k in the org's transaction, after before (which may revoke
 // the keys k replaces and says so in the audit detail), and answers its secret.
 func (a *API) issueKey(w http.ResponseWriter, r *http.Request, c *call, action authz.Action, k cloud.APIKey,

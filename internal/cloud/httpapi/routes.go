@@ -46,6 +46,7 @@ func (a *API) routes() []route {
 		{"GET /api/v1/orgs/{org}/keys", can(authz.ManageAPIKeys), a.listKeys},
 		{"POST /api/v1/orgs/{org}/keys", can(authz.ManageAPIKeys), a.createKey},
 		{"POST /api/v1/orgs/{org}/keys/login", can(authz.LoginKey), a.loginKey},
+		{"POST /api/v1/orgs/{org}/keys/login/revoke", can(authz.LoginKey), a.revokeLoginKey},
 		{"DELETE /api/v1/orgs/{org}/keys/{key}", can(authz.ManageAPIKeys), a.revokeKey},
 		{"GET /api/v1/orgs/{org}/agents", can(authz.ViewOrg), a.listAgents},
 		{registerPattern, can(authz.RegisterAgent), a.registerAgent},
