@@ -269,7 +269,11 @@ func newCmdUsersDisable(io *cmdutil.IOStreams, db *dbFlags, disable bool) *cobra
 					return err
 				}
 				if disable {
-					io.Infof("Disabled %s: no new sign-in or refresh; access tokens already issued expire within their lifetime.", a.Email)
+					n, err := revokePersonalKeys(ctx, st, a)
+					if err != nil {
+						return fmt.Errorf("disabled %s, but revoking their API keys failed (run the command again): %w", a.Email, err)
+					}
+					io.Infof("Disabled %s: no new sign-in or refresh, %d personal API key(s) revoked; access tokens already issued expire within their lifetime.", a.Email, n)
 				} else {
 					io.Infof("Enabled %s.", a.Email)
 				}
@@ -280,6 +284,46 @@ func newCmdUsersDisable(io *cmdutil.IOStreams, db *dbFlags, disable bool) *cobra
 	cmd.Flags().StringVar(&email, "email", "", "the account's email (required)")
 	_ = cmd.MarkFlagRequired("email")
 	return cmd
+}
+
+// revokePersonalKeys revokes, in every org, the live API keys that act as the account's
+// person (the keys `clonit login` provisions and `keys create --user`), each audited: a
+// disabled account must not keep acting through a key. Org-level keys stay: they belong to
+// the org, not to the person.
+func revokePersonalKeys(ctx context.Context, st cloud.Store, a cloud.Account) (int, error) {
+	u, err := st.UserByEmail(ctx, a.Email)
+	if errors.Is(err, errs.ErrNotFound) || (err == nil && u.Subject != a.ID) {
+		return 0, nil // never signed in to the cloud through this account
+	}
+	if err != nil {
+		return 0, err
+	}
+	orgs, err := st.OrgsOfUser(ctx, u.ID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	now := time.Now()
+	for _, o := range orgs {
+		keys, err := st.APIKeys(ctx, o.Org.ID)
+		if err != nil {
+			return n, err
+		}
+		for _, k := range keys {
+			if k.UserID != u.ID {
+				continue
+			}
+			if err := st.RevokeAPIKey(ctx, o.Org.ID, k.ID, now); err != nil && !errors.Is(err, errs.ErrNotFound) {
+				return n, err
+			}
+			n++
+			if err := st.AddAudit(ctx, cloud.AuditEvent{OrgID: o.Org.ID, ActorEmail: "operator", Credential: "operator",
+				Action: "apikey.revoke", Target: k.Name, Detail: "account " + a.Email + " disabled", CreatedAt: now}); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
 }
 
 func accountByEmail(ctx context.Context, st cloud.Accounts, email string) (cloud.Account, error) {

@@ -5,9 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/clonit/clonit/internal/cloud"
+	"github.com/clonit/clonit/internal/cloud/authz"
+	"github.com/clonit/clonit/internal/cloud/identity/apikey"
 	"github.com/clonit/clonit/internal/cmdutil"
 	"github.com/clonit/clonit/internal/errs"
 	"github.com/clonit/clonit/internal/testutil"
@@ -82,7 +86,7 @@ func usersSteps(db []string) []struct {
 		{name: "set groups of an unknown account", args: with("users", "set-groups", "--email", "zed@example.com", "ops"),
 			wantErr: `no account with email "zed@example.com": see ` + "`clonit-cloud users list`", wantExit: cmdutil.ExitNotFound},
 		{name: "disable", args: with("users", "disable", "--email", "bob@example.com"),
-			wantInfo: "Disabled bob@example.com: no new sign-in or refresh; access tokens already issued expire within their lifetime.\n"},
+			wantInfo: "Disabled bob@example.com: no new sign-in or refresh, 0 personal API key(s) revoked; access tokens already issued expire within their lifetime.\n"},
 		{name: "list", args: with("users", "list"),
 			wantOut: "EMAIL            NAME          GROUPS   DISABLED  CREATED\n" +
 				"ada@example.com  Ada Lovelace  ops,eng  no        DATE\n" +
@@ -178,5 +182,97 @@ func checkErr(t *testing.T, err error, wantMsg string, wantExit int) {
 	}
 	if got := cmdutil.ExitCode(err); got != wantExit {
 		t.Errorf("exit code = %d, want %d", got, wantExit)
+	}
+}
+
+// TestDisableRevokesPersonalKeys shows that disabling an account ends the API keys that act
+// as its person in every org (a login key stays usable for months otherwise), audited,
+// while the org's own keys and other people's keys keep working.
+func TestDisableRevokesPersonalKeys(t *testing.T) {
+	clearCloudEnv(t)
+	dir := t.TempDir()
+	if r := runCloud(t, "bobs password\n", "users", "add", "--email", "bob@example.com", "--password-stdin", "--data-dir", dir); r.err != nil {
+		t.Fatal(r.err)
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := st.AccountByEmail(ctx, "bob@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, err := st.UpsertUser(ctx, cloud.User{Issuer: "http://cloud.test/oauth", Subject: acct.ID, Email: acct.Email, Name: "bob"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ada, err := st.UpsertUser(ctx, cloud.User{Issuer: "http://cloud.test/oauth", Subject: "someone-else", Email: "ada@example.com", Name: "ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var live []string
+	for _, slug := range []string{"acme", "beta"} {
+		org := cloud.Org{Slug: slug, Name: slug}
+		if err := st.CreateOrg(ctx, &org, ada.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.AddMember(ctx, org.ID, bob.ID, authz.Member); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []cloud.APIKey{
+			{Name: slug + "-bob-login", UserID: bob.ID, Login: true},
+			{Name: slug + "-bob-user", UserID: bob.ID},
+			{Name: slug + "-ada", UserID: ada.ID},
+			{Name: slug + "-org"},
+		} {
+			k.OrgID, k.Hash, k.Permissions, k.CreatedBy = org.ID, apikey.Hash(apikey.New()), authz.AllPermissions, ada.ID
+			if err := st.CreateAPIKey(ctx, &k); err != nil {
+				t.Fatal(err)
+			}
+		}
+		live = append(live, slug+"-ada", slug+"-org")
+	}
+	st.Close()
+
+	r := runCloud(t, "", "users", "disable", "--email", "bob@example.com", "--data-dir", dir)
+	if r.err != nil || !strings.Contains(r.errOut, "4 personal API key(s) revoked") {
+		t.Fatalf("disable: %v\n%s", r.err, r.errOut)
+	}
+	st, err = openStore(ctx, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var got []string
+	for _, slug := range []string{"acme", "beta"} {
+		org, err := st.OrgBySlug(ctx, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys, err := st.APIKeys(ctx, org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			got = append(got, k.Name)
+		}
+		events, err := st.AuditEvents(ctx, org.ID, cloud.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range events {
+			if e.Action == "apikey.revoke" && strings.Contains(e.Detail, "bob@example.com disabled") {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Errorf("%s: %d revocations audited, want 2: %+v", slug, n, events)
+		}
+	}
+	slices.Sort(got)
+	if strings.Join(got, " ") != "acme-ada acme-org beta-ada beta-org" {
+		t.Errorf("live keys after disabling bob: %v, want %v", got, live)
 	}
 }
