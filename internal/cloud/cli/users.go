@@ -252,7 +252,7 @@ func newCmdUsersDisable(io *cmdutil.IOStreams, db *dbFlags, disable bool) *cobra
 	var email string
 	use, short := "enable", "Let a disabled account sign in again"
 	if disable {
-		use, short = "disable", "Stop an account from signing in or refreshing its session"
+		use, short = "disable", "Stop an account from signing in or refreshing its session, and revoke its personal API keys"
 	}
 	cmd := &cobra.Command{
 		Use:   use + " --email EMAIL",
