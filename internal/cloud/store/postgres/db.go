@@ -32,7 +32,8 @@ const connectTimeout = 10 * time.Second
 type DB struct {
 	*queries
 	pool  *pgxpool.Pool
-	where string // host:port/database, for messages (never the password)
+	where string             // host:port/database, for messages (never the password)
+	lists *store.MemberLists // members lists (see Members)
 }
 
 var _ cloud.Store = (*DB)(nil)
@@ -69,7 +70,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, unreachable(where, err)
 	}
-	d := &DB{pool: pool, where: where}
+	d := &DB{pool: pool, where: where, lists: store.NewMemberLists()}
 	d.queries = &queries{db: d, q: pool}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()

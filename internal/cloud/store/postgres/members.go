@@ -40,8 +40,28 @@ func (q *queries) Member(ctx context.Context, orgID, userID string) (cloud.Membe
 
 // Members lists the org's members, owners first, then by email; see cloud.Members for the
 // user fields it fills.
+// Outside a transaction it answers from the cache of lists when the list's version
+// (migration 0012) has not changed since it was read.
 func (q *queries) Members(ctx context.Context, orgID string) ([]cloud.Member, error) {
-	return q.listMembers(ctx, orgID, listQuery+listOrder, "list members", orgID)
+	if q.tx != nil {
+		return q.listMembers(ctx, orgID, listQuery+listOrder, "list members", orgID)
+	}
+	var version int64
+	err := q.q.QueryRow(ctx, `SELECT version FROM member_list_versions WHERE org_id = $1`, orgID).Scan(&version)
+	if errors.Is(err, pgx.ErrNoRows) { // no such org: the query answers it
+		return q.listMembers(ctx, orgID, listQuery+listOrder, "list members", orgID)
+	}
+	if err != nil {
+		return nil, q.db.wrap(err, "list members")
+	}
+	if ms, ok := q.db.lists.Get(orgID, version); ok {
+		return ms, nil
+	}
+	ms, err := q.listMembers(ctx, orgID, listQuery+listOrder, "list members", orgID)
+	if err == nil {
+		q.db.lists.Put(orgID, version, ms)
+	}
+	return ms, err
 }
 
 // Leadership lists the org's owners and admins, owners first, then by email.

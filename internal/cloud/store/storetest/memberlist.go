@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -121,6 +122,73 @@ func testMemberList(t *testing.T, s cloud.Store) {
 		}
 		if g := all[0].User.Groups; !reflect.DeepEqual(g, []string{"ops"}) {
 			t.Errorf("zed's groups after sign-in = %q, want [ops]", g)
+		}
+	})
+
+	t.Run("a list read before each change follows it", func(t *testing.T) {
+		// Members may answer from a cache: read it before every change, so that a cache
+		// missing one of them answers the list of before.
+		org := newOrg(t, s, "follow", zed)
+		eve := newUser(t, s, "eve@example.com", "a")
+		list := func(t *testing.T) []string {
+			t.Helper()
+			ms, err := s.Members(c, org.ID)
+			if err != nil {
+				t.Fatalf("Members: %v", err)
+			}
+			var out []string
+			for _, m := range ms {
+				out = append(out, fmt.Sprintf("%s %s %s %q", m.User.Email, m.Role, m.User.Name, m.User.Groups))
+			}
+			return out
+		}
+		zedLine := list(t)[0] // as the tests above left zed
+		profile := func(email, name string, groups ...string) func() error {
+			return func() error {
+				_, err := s.UpsertUser(c, cloud.User{Issuer: testIssuer, Subject: eve.Subject, Email: email, Name: name, Groups: groups})
+				return err
+			}
+		}
+		steps := []struct {
+			name   string
+			change func() error
+			want   []string
+		}{
+			{"join", func() error { return s.AddMember(c, org.ID, eve.ID, authz.Viewer) },
+				[]string{zedLine, `eve@example.com viewer Name of eve@example.com ["a"]`}},
+			{"role", func() error { return s.SetRole(c, org.ID, eve.ID, authz.Admin) },
+				[]string{zedLine, `eve@example.com admin Name of eve@example.com ["a"]`}},
+			{"name", profile("eve@example.com", "Eve", "a"),
+				[]string{zedLine, `eve@example.com admin Eve ["a"]`}},
+			{"groups", profile("eve@example.com", "Eve", "a", "b"),
+				[]string{zedLine, `eve@example.com admin Eve ["a" "b"]`}},
+			{"same profile", profile("eve@example.com", "Eve", "a", "b"),
+				[]string{zedLine, `eve@example.com admin Eve ["a" "b"]`}},
+			{"email", profile("ada@example.com", "Eve", "a", "b"),
+				[]string{zedLine, `ada@example.com admin Eve ["a" "b"]`}},
+			{"a change in a transaction", func() error {
+				return s.InOrgTx(c, org.ID, func(tx cloud.Store) error { return tx.SetRole(c, org.ID, eve.ID, authz.Owner) })
+			}, []string{`ada@example.com owner Eve ["a" "b"]`, zedLine}},
+			{"leave", func() error { return s.RemoveMember(c, org.ID, eve.ID) },
+				[]string{zedLine}},
+		}
+		for _, st := range steps {
+			before, err := s.Members(c, org.ID)
+			if err != nil {
+				t.Fatalf("Members: %v", err)
+			}
+			for i := range before { // what a caller does to its list is its own
+				before[i].Role = authz.Viewer
+				if len(before[i].User.Groups) > 0 {
+					before[i].User.Groups[0] = "scribbled"
+				}
+			}
+			if err := st.change(); err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+			if got := list(t); !reflect.DeepEqual(got, st.want) {
+				t.Errorf("after %s: Members = %q, want %q", st.name, got, st.want)
+			}
 		}
 	})
 

@@ -1,0 +1,78 @@
+package store
+
+import (
+	"sync"
+
+	"github.com/clonit/clonit/internal/cloud"
+)
+
+// maxMemberLists bounds the orgs whose members list a MemberLists keeps; past it the cache
+// starts over, which costs one list query per org in use.
+const maxMemberLists = 256
+
+// MemberLists keeps the members list of each org as it was at a version of the list: a
+// number the database raises in the transaction of every change to what the list shows (a
+// membership added, changed or removed; a member's email, name or groups), by triggers
+// that no writer can bypass, this process's or another's. A list read after its version
+// is the list of that version or of a later one, never of an earlier one; a later version
+// misses the cache. So a caller that reads the version, then takes the list of that
+// version from the cache or reads it and puts it there, gets the list as fresh as a query
+// would give it, at the cost of the version's one-row read: the members page of a large
+// org is read far more often than its members change.
+type MemberLists struct {
+	mu sync.Mutex
+	m  map[string]memberList
+}
+
+type memberList struct {
+	version int64
+	members []cloud.Member
+}
+
+// NewMemberLists returns an empty cache.
+func NewMemberLists() *MemberLists { return &MemberLists{m: make(map[string]memberList)} }
+
+// Get returns a copy of the org's list at version, if the cache holds it.
+func (c *MemberLists) Get(orgID string, version int64) ([]cloud.Member, bool) {
+	c.mu.Lock()
+	l, ok := c.m[orgID]
+	c.mu.Unlock()
+	if !ok || l.version != version {
+		return nil, false
+	}
+	return copyMembers(l.members), true
+}
+
+// Put keeps a copy of members, the org's list read after version was.
+func (c *MemberLists) Put(orgID string, version int64, members []cloud.Member) {
+	l := memberList{version: version, members: copyMembers(members)}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[orgID]; ok && old.version > version {
+		return // a request that read a later version got there first
+	}
+	if len(c.m) >= maxMemberLists {
+		clear(c.m)
+	}
+	c.m[orgID] = l
+}
+
+// copyMembers copies ms and their groups, so that neither the cache nor its callers see
+// the other's changes. All groups go into one array, one allocation for the whole list.
+func copyMembers(ms []cloud.Member) []cloud.Member {
+	n := 0
+	for _, m := range ms {
+		n += len(m.User.Groups)
+	}
+	groups := make([]string, 0, n)
+	out := make([]cloud.Member, len(ms))
+	for i, m := range ms {
+		if m.User.Groups != nil {
+			start := len(groups)
+			groups = append(groups, m.User.Groups...)
+			m.User.Groups = groups[start:len(groups):len(groups)]
+		}
+		out[i] = m
+	}
+	return out
+}
