@@ -67,11 +67,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) (e
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	tmp := filepath.Join(s.root, tmpDir)
-	if err := os.MkdirAll(tmp, 0o700); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
-	}
-	f, err := os.CreateTemp(tmp, "put-*")
+	f, err := s.TempFile()
 	if err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
@@ -90,11 +86,32 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) (e
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
+	return s.PutFile(ctx, key, f.Name())
+}
+
+// TempFile creates an empty file in the store's directory of unfinished writes: on the
+// same file system as the objects, so that PutFile can rename it into place.
+func (s *Store) TempFile() (*os.File, error) {
+	tmp := filepath.Join(s.root, tmpDir)
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return nil, err
+	}
+	return os.CreateTemp(tmp, "put-*")
+}
+
+// PutFile makes the finished file at path, which the caller has flushed to disk and which
+// must be on the store's file system (TempFile), the object at key, replacing any: one
+// rename, so readers see the old object or the new one, never part of it. On failure the
+// file stays at path, for the caller to remove.
+func (s *Store) PutFile(ctx context.Context, key, path string) error {
+	if err := checkKey(key); err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	final := s.path(key)
-	if err := s.rename(f.Name(), final); err != nil {
+	if err := s.rename(path, final); err != nil {
 		if errors.Is(err, syscall.ENOTDIR) {
 			return errs.Conflict("cannot store %s: a part of the key is an object", key)
 		}
@@ -104,6 +121,14 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) (e
 		return fmt.Errorf("put %s: %w", key, err)
 	}
 	return syncDir(filepath.Dir(final))
+}
+
+// Path returns the file that holds, or would hold, the object at key.
+func (s *Store) Path(key string) (string, error) {
+	if err := checkKey(key); err != nil {
+		return "", err
+	}
+	return s.path(key), nil
 }
 
 // rename moves the finished file into place, creating its parent directories. It retries

@@ -76,9 +76,16 @@ func Plan(size, partSize int64) []Range {
 	return out
 }
 
-// Digest reads the object at key back from storage and returns its size and lowercase hex
-// SHA-256: what storage actually holds, whatever the uploader claimed.
+// Digest returns the size and lowercase hex SHA-256 of the object at key: what storage
+// actually holds, whatever the uploader claimed. It reads the object back, unless the store
+// computed the digest itself while it wrote the object and the object is still as it was
+// then (the local store does, digest.go).
 func Digest(ctx context.Context, s blob.Store, key string) (int64, string, error) {
+	if d, ok := s.(digester); ok {
+		if n, sum, ok := d.storedDigest(ctx, key); ok {
+			return n, sum, nil
+		}
+	}
 	rc, err := s.Open(ctx, key)
 	if err != nil {
 		return 0, "", err
@@ -90,6 +97,11 @@ func Digest(ctx context.Context, s blob.Store, key string) (int64, string, error
 		return 0, "", errs.Wrap(errs.ErrUnavailable, err, "cannot read the uploaded object back from storage: try again")
 	}
 	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// digester is a store that may know the digest of an object without reading it.
+type digester interface {
+	storedDigest(ctx context.Context, key string) (int64, string, bool)
 }
 
 // ctxReader stops reading once ctx ends.

@@ -3,13 +3,16 @@ package blobstore
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clonit/clonit/internal/blob"
@@ -33,6 +36,9 @@ type Local struct {
 	parts     *fs.Store // parts of multipart uploads, under dir/parts
 	sign      signer
 	base      string // the server's public URL, or "" for URLs relative to it
+
+	mu     sync.Mutex
+	chains map[string]*chain // multipart uploads seen by this process, by upload ID (chain.go)
 }
 
 var _ Store = (*Local)(nil)
@@ -53,10 +59,11 @@ func NewLocal(dir string, key []byte, baseURL string) (*Local, error) {
 		return nil, err
 	}
 	return &Local{
-		Store: objects,
-		parts: parts,
-		sign:  signer{key: key, now: time.Now},
-		base:  strings.TrimSuffix(baseURL, "/"),
+		Store:  objects,
+		parts:  parts,
+		sign:   signer{key: key, now: time.Now},
+		base:   strings.TrimSuffix(baseURL, "/"),
+		chains: map[string]*chain{},
 	}, nil
 }
 
@@ -106,7 +113,8 @@ func (l *Local) PresignPart(ctx context.Context, key, uploadID string, number in
 	return l.presign("PUT", partPrefix, partKey(uploadID, number), expiry)
 }
 
-// CompleteMultipart assembles parts 1..parts into the object and drops the upload.
+// CompleteMultipart assembles parts 1..parts into the object and drops the upload. When
+// the parts came in order this is a rename (chain.go).
 func (l *Local) CompleteMultipart(ctx context.Context, key, uploadID string, parts int) error {
 	if err := l.checkUpload(ctx, key, uploadID); err != nil {
 		return err
@@ -114,24 +122,17 @@ func (l *Local) CompleteMultipart(ctx context.Context, key, uploadID string, par
 	if parts < 1 || parts > MaxParts {
 		return errs.Invalid("a multipart upload has 1 to %d parts, not %d", MaxParts, parts)
 	}
-	var total int64
-	for n := 1; n <= parts; n++ {
-		info, err := l.parts.Stat(ctx, partKey(uploadID, n))
-		if errors.Is(err, blob.ErrNotExist) {
-			return errMissingPart(n, parts)
-		}
-		if err != nil {
-			return err
-		}
-		if n < parts && info.Size < MinPartSize {
-			return errs.Invalid("part %d of %d has %d bytes: every part but the last needs at least %d", n, parts, info.Size, MinPartSize)
-		}
-		total += info.Size
+	c, err := l.claim(uploadID)
+	if err != nil {
+		return err
 	}
-	r := &partsReader{ctx: ctx, s: l.parts, id: uploadID, parts: parts, next: 1}
-	defer r.Close()
-	if err := l.Put(ctx, key, r, total); err != nil {
-		return fmt.Errorf("assemble multipart upload: %w", err)
+	if c == nil {
+		return errs.Conflict("a part of multipart upload %s is still being received: complete once every part is sent", uploadID)
+	}
+	err = l.assemble(ctx, key, uploadID, c, parts)
+	l.release(c)
+	if err != nil {
+		return err
 	}
 	return l.AbortMultipart(ctx, key, uploadID)
 }
@@ -155,7 +156,53 @@ func (l *Local) AbortMultipart(ctx context.Context, key, uploadID string) error 
 			return fmt.Errorf("abort multipart upload: %w", err)
 		}
 	}
+	for _, k := range []string{dataKey(uploadID), journalKey(uploadID)} {
+		if err := l.parts.Delete(ctx, k); err != nil {
+			return fmt.Errorf("abort multipart upload: %w", err)
+		}
+	}
+	l.forget(uploadID)
 	return l.parts.Delete(ctx, markerKey(uploadID))
+}
+
+// putObject stores the object at key from r (size bytes, or -1 when unknown), hashing it
+// as it is written and recording the digest on the object (digest.go).
+func (l *Local) putObject(ctx context.Context, key string, r io.Reader, size int64) (err error) {
+	if err := blob.CheckKey(key); err != nil {
+		return err
+	}
+	f, err := l.Store.TempFile()
+	if err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+		}
+	}()
+	h := sha256.New()
+	if _, err := copyExact(io.MultiWriter(f, h), ctxReader{ctx, r}, size); err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	recordDigest(f, h.Sum(nil))
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	return l.Store.PutFile(ctx, key, f.Name())
+}
+
+// storedDigest returns the size and SHA-256 that the store recorded when it wrote the
+// object at key, if that record still holds.
+func (l *Local) storedDigest(_ context.Context, key string) (int64, string, bool) {
+	p, err := l.Store.Path(key)
+	if err != nil {
+		return 0, "", false
+	}
+	return storedDigest(p)
 }
 
 // checkUpload confirms that the upload exists and is bound to key.
@@ -195,48 +242,4 @@ func markerKey(uploadID string) string { return uploadID + ".key" }
 // partKey is the key of part number of an upload.
 func partKey(uploadID string, number int) string {
 	return uploadID + "/" + strconv.Itoa(number)
-}
-
-// partsReader reads parts 1..parts of an upload one after the other, opening each only
-// when the previous one is done.
-type partsReader struct {
-	ctx   context.Context
-	s     *fs.Store
-	id    string
-	parts int
-	next  int
-	cur   io.ReadCloser
-}
-
-func (p *partsReader) Read(b []byte) (int, error) {
-	for {
-		if p.cur == nil {
-			if p.next > p.parts {
-				return 0, io.EOF
-			}
-			rc, err := p.s.Open(p.ctx, partKey(p.id, p.next))
-			if err != nil {
-				return 0, err
-			}
-			p.cur, p.next = rc, p.next+1
-		}
-		n, err := p.cur.Read(b)
-		if err == io.EOF {
-			_ = p.cur.Close()
-			p.cur = nil
-			if n == 0 {
-				continue
-			}
-			err = nil
-		}
-		return n, err
-	}
-}
-
-// Close closes the part being read, if any.
-func (p *partsReader) Close() error {
-	if p.cur != nil {
-		return p.cur.Close()
-	}
-	return nil
 }

@@ -46,7 +46,7 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) error {
 	case strings.HasPrefix(path, objectPrefix) && r.Method == http.MethodGet:
 		return l.serveObject(w, r, strings.TrimPrefix(path, objectPrefix))
 	case strings.HasPrefix(path, objectPrefix) && r.Method == http.MethodPut:
-		if err := l.Put(ctx, strings.TrimPrefix(path, objectPrefix), r.Body, r.ContentLength); err != nil {
+		if err := l.putObject(ctx, strings.TrimPrefix(path, objectPrefix), r.Body, r.ContentLength); err != nil {
 			return errs.Wrap(errs.ErrInvalid, err, "the upload did not complete: send the whole object again")
 		}
 	case strings.HasPrefix(path, partPrefix) && r.Method == http.MethodPut:
@@ -58,7 +58,7 @@ func (l *Local) serve(w http.ResponseWriter, r *http.Request) error {
 		if _, err := l.parts.Stat(ctx, markerKey(id)); err != nil {
 			return errs.NotFound("no multipart upload %s: it was completed or abandoned", id)
 		}
-		if err := l.parts.Put(ctx, partKey(id, n), r.Body, r.ContentLength); err != nil {
+		if err := l.putPart(ctx, id, n, r.Body, r.ContentLength); err != nil {
 			return errs.Wrap(errs.ErrInvalid, err, "the upload of part %d did not complete: send it again", n)
 		}
 	default:
