@@ -10,7 +10,7 @@ export CLONIT_TEST_S3_ENDPOINT   ?= 127.0.0.1:9123
 export CLONIT_TEST_S3_ACCESS_KEY ?= clonitminio
 export CLONIT_TEST_S3_SECRET_KEY ?= clonitminio-secret
 
-.PHONY: build run test services vet bench clean
+.PHONY: build run test services vet bench screenshots clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/ ./cmd/...
@@ -28,6 +28,10 @@ vet:
 
 test: services vet
 	CLONIT_TEST_REQUIRE_SERVICES=1 $(GO) test -count=1 -timeout 25m ./...
+
+# screenshots regenerates docs/screenshots/*.png from the browser tests.
+screenshots: services
+	CLONIT_UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run 'TestBrowser' ./internal/web/
 
 bench: build services
 	./bench/run.sh

@@ -183,22 +183,27 @@ func text(t *testing.T, ctx context.Context, css string) string {
 	return eval[string](t, ctx, fmt.Sprintf("(document.querySelector(%q)?.innerText ?? '<none>').trim().replace(/\\s+/g, ' ')", css))
 }
 
-// screenshot saves the page as docs/screenshots/name.png when CLONIT_UPDATE_SCREENSHOTS
-// is set, so normal test runs leave the tree alone.
+// screenshot takes a full-page screenshot on every run, so that the pages the README shows
+// are rendered by each test run. With CLONIT_UPDATE_SCREENSHOTS set it saves the picture as
+// docs/screenshots/name.png; without, it leaves the tree alone but fails when docs/ has no
+// picture of that name, so a new page cannot miss its screenshot.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	if os.Getenv(envUpdateScreenshots) == "" {
-		return
-	}
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
-	dir := filepath.Join("..", "..", "docs", "screenshots")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
+	if len(png) == 0 {
+		t.Fatalf("screenshot %s: empty picture", name)
 	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+	path := filepath.Join("..", "..", "docs", "screenshots", name+".png")
+	if os.Getenv(envUpdateScreenshots) == "" {
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("docs/screenshots has no %s.png: run `make screenshots` and commit it", name)
+		}
+		return
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
