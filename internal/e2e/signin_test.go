@@ -78,7 +78,8 @@ func TestSignInWithTheBuiltInService(t *testing.T) {
 		t.Errorf("the session was not renewed: expiry %v", s.Expiry)
 	}
 
-	checkResult(t, "logout", ada.run(t, "logout"), result{Stderr: "Signed out of " + c.URL + ".\n"})
+	checkResult(t, "logout", ada.run(t, "logout"),
+		result{Stderr: "Revoked this machine's API key for acme-data.\nSigned out of " + c.URL + ".\n"})
 	checkResult(t, "whoami after logout", ada.run(t, "whoami"), result{Stderr: notConfigured, Code: 6})
 }
 
