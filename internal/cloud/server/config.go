@@ -67,7 +67,7 @@ func (c *Config) RegisterFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.OIDCGroupsClaim, "oidc-groups-claim", identity.DefaultGroupsClaim, "token claim that lists a person's groups (env CLONIT_CLOUD_OIDC_GROUPS_CLAIM)")
 	fs.StringVar(&c.LogFormat, "log-format", "json", "log format: json or text (env CLONIT_CLOUD_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error (env CLONIT_CLOUD_LOG_LEVEL)")
-	fs.StringVar(&c.SecretsKeyFile, "secrets-key-file", "", "file of the key that seals targets' and storage profiles' credentials, created if absent (default <data-dir>/secrets.key with SQLite, a key kept in the database with PostgreSQL) (env CLONIT_CLOUD_SECRETS_KEY_FILE)")
+	fs.StringVar(&c.SecretsKeyFile, "secrets-key-file", "", "file of the key that seals targets' and storage profiles' credentials, created if absent (default <data-dir>/secrets.key; servers of one database need the same key) (env CLONIT_CLOUD_SECRETS_KEY_FILE)")
 	c.Storage.registerFlags(fs)
 }
 

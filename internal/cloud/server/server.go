@@ -32,7 +32,7 @@ func New(ctx context.Context, cfg Config, st cloud.Store, log *slog.Logger) (*Se
 	if err != nil {
 		return nil, err
 	}
-	secretsKey, err := secretsKey(cfg, log)
+	secretsKey, err := secretsKey(ctx, cfg, st)
 	if err != nil {
 		return nil, err
 	}
