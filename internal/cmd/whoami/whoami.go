@@ -28,6 +28,8 @@ type Output struct {
 	Org        string           `json:"org"`
 	Role       string           `json:"role"`
 	Orgs       []api.OrgSummary `json:"orgs"`
+	// Key describes the API key the caller used; absent for people.
+	Key *api.KeyIdentity `json:"key,omitempty"`
 }
 
 // NewCmdWhoami returns `clonit whoami`. runF replaces the work in tests of flag parsing.
@@ -37,7 +39,9 @@ func NewCmdWhoami(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Use:   "whoami",
 		Short: "Show who you are signed in as",
 		Long: `Show who Clonit Cloud says you are: name, email, how you authenticated, the org you
-act in, your role there and your groups. It checks the credential with the cloud.`,
+act in, your role there and your groups. It checks the credential with the cloud. With an
+API key it also names the key, its kind and its permissions; an org-level key acts as no
+person, so its name stands in for one.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -58,7 +62,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	out := Output{Cloud: client.BaseURL(), User: me.User, Credential: me.Credential, Orgs: me.Orgs}
+	out := Output{Cloud: client.BaseURL(), User: me.User, Credential: me.Credential, Orgs: me.Orgs, Key: me.Key}
 	if out.Credential == "" {
 		out.Credential = client.Credential().Kind()
 	}
@@ -98,13 +102,33 @@ func printText(opts *Options, out Output) error {
 	default:
 		orgLine = "none (create one with `clonit cloud org create --name NAME --slug SLUG`)"
 	}
+	name := dash(out.User.Name)
+	if k := out.Key; k != nil && k.Kind == "org" && out.User.ID == "" {
+		name = k.Name + " (org API key)"
+	}
 	w := opts.IO.Out
 	fmt.Fprintf(w, "Cloud:       %s\n", out.Cloud)
-	fmt.Fprintf(w, "Name:        %s\n", dash(out.User.Name))
+	fmt.Fprintf(w, "Name:        %s\n", name)
 	fmt.Fprintf(w, "Email:       %s\n", dash(out.User.Email))
 	fmt.Fprintf(w, "Credential:  %s\n", out.Credential)
+	if k := out.Key; k != nil {
+		fmt.Fprintf(w, "Key:         %s\n", describeKey(k))
+	}
 	fmt.Fprintf(w, "Org:         %s\n", orgLine)
 	fmt.Fprintf(w, "Role:        %s\n", dash(out.Role))
 	fmt.Fprintf(w, "Groups:      %s\n", dash(strings.Join(out.User.Groups, ", ")))
 	return nil
+}
+
+// describeKey says what an API key is: its name, whose it is and what it may do.
+func describeKey(k *api.KeyIdentity) string {
+	kind := "org-level key"
+	if k.Kind == "user" {
+		kind = "per-user key"
+	}
+	perms := "read only"
+	if len(k.Permissions) > 0 {
+		perms = strings.Join(k.Permissions, ", ")
+	}
+	return fmt.Sprintf("%s (%s; %s)", k.Name, kind, perms)
 }

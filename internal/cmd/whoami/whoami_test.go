@@ -1,7 +1,9 @@
 package whoami_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -12,6 +14,11 @@ import (
 )
 
 const me = `{"user":{"id":"u1","email":"ada@example.com","name":"Ada Lovelace","groups":["eng","ops"]},"credential":"%s","orgs":%s}`
+
+// orgKeyMe is what GET /me answers an org-level API key: no person, the key instead.
+const orgKeyMe = `{"user":{"id":"","email":"","name":"","groups":[]},"credential":"apikey:k1",` +
+	`"orgs":[{"slug":"acme","name":"Acme","plan":"free","role":"member"}],` +
+	`"key":{"id":"k1","name":"ci","kind":"org","org":"acme","permissions":["pull"]}}`
 
 func TestWhoami(t *testing.T) {
 	twoOrgs := `[{"slug":"acme","name":"Acme","plan":"free","role":"owner"},{"slug":"beta","name":"Beta","plan":"pro","role":"viewer"}]`
@@ -60,6 +67,30 @@ func TestWhoami(t *testing.T) {
 			stdout: "{\n  \"cloud\": \"URL\",\n  \"user\": {\n    \"id\": \"u1\",\n    \"email\": \"ada@example.com\",\n    \"name\": \"Ada Lovelace\",\n    \"groups\": [\n      \"eng\",\n      \"ops\"\n    ]\n  },\n  \"credential\": \"apikey\",\n  \"org\": \"acme\",\n  \"role\": \"member\",\n  \"orgs\": [\n    {\n      \"slug\": \"acme\",\n      \"name\": \"Acme\",\n      \"plan\": \"free\",\n      \"role\": \"member\"\n    }\n  ]\n}\n",
 		},
 		{
+			name:  "org-level API key",
+			cloud: agent.Cloud{APIKey: "k"},
+			me:    orgKeyMe,
+			stdout: "Cloud:       URL\nName:        ci (org API key)\nEmail:       -\nCredential:  apikey:k1\nKey:         ci (org-level key; pull)\n" +
+				"Org:         acme\nRole:        member\nGroups:      -\n",
+		},
+		{
+			name:  "per-user API key",
+			cloud: agent.Cloud{APIKey: "k", Org: "acme"},
+			me: `{"user":{"id":"u1","email":"ada@example.com","name":"Ada Lovelace","groups":["eng"]},"credential":"apikey:k2",` +
+				`"orgs":[{"slug":"acme","name":"Acme","plan":"free","role":"member"}],` +
+				`"key":{"id":"k2","name":"clonit login on box","kind":"user","org":"acme","permissions":["push","pull"]}}`,
+			stdout: "Cloud:       URL\nName:        Ada Lovelace\nEmail:       ada@example.com\nCredential:  apikey:k2\nKey:         clonit login on box (per-user key; push, pull)\n" +
+				"Org:         acme\nRole:        member\nGroups:      eng\n",
+		},
+		{
+			name:  "read-only org-level API key, json",
+			cloud: agent.Cloud{APIKey: "k"},
+			me:    strings.Replace(orgKeyMe, `"permissions":["pull"]`, `"permissions":[]`, 1),
+			json:  true,
+			stdout: `{"cloud":"URL","user":{"id":"","email":"","name":"","groups":[]},"credential":"apikey:k1","org":"acme","role":"member",` +
+				`"orgs":[{"slug":"acme","name":"Acme","plan":"free","role":"member"}],"key":{"id":"k1","name":"ci","kind":"org","org":"acme","permissions":[]}}`,
+		},
+		{
 			name:   "a refused token",
 			cloud:  agent.Cloud{Token: "expired"},
 			status: 401,
@@ -93,7 +124,11 @@ func TestWhoami(t *testing.T) {
 			if gotErr != tc.err || cmdutil.ExitCode(err) != tc.exit {
 				t.Errorf("error = %q (exit %d), want %q (exit %d)", gotErr, cmdutil.ExitCode(err), tc.err, tc.exit)
 			}
-			if got := strings.ReplaceAll(env.Out.String(), srv.URL, "URL"); got != tc.stdout {
+			got := strings.ReplaceAll(env.Out.String(), srv.URL, "URL")
+			if tc.json && !strings.HasPrefix(tc.stdout, "{\n") {
+				got = compact(t, got)
+			}
+			if got != tc.stdout {
 				t.Errorf("stdout:\n%s\nwant:\n%s", got, tc.stdout)
 			}
 			if env.ErrOut.String() != tc.stderr {
@@ -101,4 +136,14 @@ func TestWhoami(t *testing.T) {
 			}
 		})
 	}
+}
+
+// compact removes the indentation of JSON output.
+func compact(t *testing.T, s string) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(s)); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, s)
+	}
+	return b.String()
 }
