@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -66,8 +67,9 @@ func TestSignInAcrossProcesses(t *testing.T) {
 	dbURL := testutil.NewPostgresDB(t)
 	lb := newBalancer(t)
 	var clouds []*cloud
+	keyFile := filepath.Join(t.TempDir(), "secrets.key") // every server of one database shares it
 	for range 2 {
-		c := startCloud(t, "--database-url", dbURL, "--public-url", lb.URL)
+		c := startCloud(t, "--database-url", dbURL, "--public-url", lb.URL, "--secrets-key-file", keyFile)
 		u, err := url.Parse(c.URL)
 		if err != nil {
 			t.Fatal(err)
