@@ -19,11 +19,24 @@ import (
 // makes the cloud check size and checksum. On any failure the upload is aborted. Wrap r to
 // show progress.
 func (c *Client) PushSnapshot(ctx context.Context, org string, req api.CreateUploadRequest, r io.Reader) (*api.CloudSnapshot, error) {
+	return c.PushSnapshotChecked(ctx, org, req, r, nil)
+}
+
+// PushSnapshotChecked is PushSnapshot for bytes that are hashed while they are sent, req
+// announcing what they are expected to be (what an earlier archive of the snapshot was):
+// once req.Size bytes are sent, check says whether they were those, and the upload is
+// completed only when it returns nil; otherwise it is aborted and check's error returned.
+// The cloud checks what storage holds against req in any case.
+func (c *Client) PushSnapshotChecked(ctx context.Context, org string, req api.CreateUploadRequest, r io.Reader, check func() error) (*api.CloudSnapshot, error) {
 	up, err := c.CreateUpload(ctx, org, req)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.sendUpload(ctx, up, req.Size, r); err != nil {
+	err = c.sendUpload(ctx, up, req.Size, r)
+	if err == nil && check != nil {
+		err = check()
+	}
+	if err != nil {
 		_ = c.AbortUpload(context.WithoutCancel(ctx), org, up.ID)
 		return nil, err
 	}

@@ -32,6 +32,13 @@ func Stream(ctx context.Context, dir string, meta Meta, consume func(r io.Reader
 	return m, sr.Sum(), n, nil
 }
 
+// StreamSum is Stream for a consumer that must know the archive's SHA-256 and size before
+// it returns, to decide whether to keep what it sent: once it has read sr to its end,
+// sr.Sum and sr.Size are the archive's.
+func StreamSum(ctx context.Context, dir string, meta Meta, consume func(sr *SumReader) error) (Manifest, string, int64, error) {
+	return Stream(ctx, dir, meta, func(r io.Reader) error { return consume(r.(*SumReader)) })
+}
+
 // StreamKnown is Stream with WriteKnown: it hashes nothing and returns the archive's size.
 // consume must read exactly that many bytes or return an error.
 func StreamKnown(ctx context.Context, dir string, m Manifest, consume func(r io.Reader) error) (int64, error) {

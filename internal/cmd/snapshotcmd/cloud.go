@@ -45,6 +45,22 @@ func (e *Env) PushToCloud(ctx context.Context, cfg *agent.Config, local agent.Lo
 		return api.CloudSnapshot{}, "", err
 	}
 
+	if s.SHA256 != "" && s.Size > 0 {
+		// An earlier archive of this snapshot was made (pushed or pulled): announce its size
+		// and SHA-256 and push in one pass, hashing on the way. Should the archive come out
+		// otherwise (its files changed, or the earlier one was written differently), the
+		// upload is aborted and the push starts over with two passes.
+		cs, stale, err := pushOnce(ctx, client, org, dir, meta, api.CreateUploadRequest{Target: t.Name, Name: s.Name, Type: s.Type, Size: s.Size, SHA256: s.SHA256},
+			progress.New(e.IO, "push "+s.Name, s.Size))
+		if err == nil {
+			s.CloudID, s.Local = cs.ID, true
+			return *cs, org, local.PutSnapshot(ctx, s)
+		}
+		if !stale {
+			return api.CloudSnapshot{}, "", err
+		}
+	}
+
 	size, _ := DirSize(dir)
 	hashBar := progress.New(e.IO, "checksum "+s.Name, size)
 	m, sum, n, err := snapshot.Stream(ctx, dir, meta, func(r io.Reader) error { return drain(hashBar.Reader(r)) })
@@ -74,6 +90,52 @@ func (e *Env) PushToCloud(ctx context.Context, cfg *agent.Config, local agent.Lo
 		return *cs, org, err
 	}
 	return *cs, org, nil
+}
+
+// errStale is the error of a one-pass push whose archive is not the one announced.
+var errStale = errors.New("the archive differs from its earlier copy")
+
+// pushOnce streams the archive of dir to the cloud in one pass, announcing req's size and
+// SHA-256 and hashing the archive as it goes, and completes the upload only when the
+// archive matched them. stale reports that it did not (the upload was then aborted).
+func pushOnce(ctx context.Context, client *apiclient.Client, org, dir string, meta snapshot.Meta, req api.CreateUploadRequest, bar *progress.Bar) (cs *api.CloudSnapshot, stale bool, err error) {
+	_, _, _, err = snapshot.StreamSum(ctx, dir, meta, func(sr *snapshot.SumReader) error {
+		body := &endReader{r: sr}
+		var err error
+		cs, err = client.PushSnapshotChecked(ctx, org, req, bar.Reader(body), func() error {
+			if err := drain(body); err != nil {
+				return err
+			}
+			if sr.Size() != req.Size || sr.Sum() != req.SHA256 {
+				return errStale
+			}
+			return nil
+		})
+		if err != nil && body.ended && sr.Size() != req.Size {
+			return errStale // shorter than announced: the upload failed for want of bytes
+		}
+		return err
+	})
+	if err != nil {
+		bar.Abort()
+		return nil, errors.Is(err, errStale), err
+	}
+	bar.Finish()
+	return cs, false, nil
+}
+
+// endReader records that its reader reached its end.
+type endReader struct {
+	r     io.Reader
+	ended bool
+}
+
+func (e *endReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err == io.EOF {
+		e.ended = true
+	}
+	return n, err
 }
 
 // drain reads r to its end.
