@@ -109,23 +109,45 @@ func (c *Client) Upload(ctx context.Context, rawURL string, r io.Reader, size in
 
 // Download GETs a presigned URL into w and returns how many bytes it wrote.
 func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer) (int64, error) {
+	body, err := c.OpenDownload(ctx, rawURL)
+	if err != nil {
+		return 0, err
+	}
+	defer body.Close()
+	return io.Copy(w, body)
+}
+
+// OpenDownload GETs a presigned URL and returns the body of the answer, for the caller to
+// read as it goes and close. A read that fails returns the error Download would.
+func (c *Client) OpenDownload(ctx context.Context, rawURL string) (io.ReadCloser, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.resolve(rawURL), nil)
 	if err != nil {
-		return 0, fmt.Errorf("build download request: %w", err)
+		return nil, fmt.Errorf("build download request: %w", err)
 	}
 	resp, err := c.transfer().Do(req)
 	if err != nil {
-		return 0, c.transferError(ctx, "download", err)
+		return nil, c.transferError(ctx, "download", err)
 	}
-	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return 0, storageRefused("download", resp)
+		defer resp.Body.Close()
+		return nil, storageRefused("download", resp)
 	}
-	n, err := io.Copy(w, resp.Body)
-	if err != nil {
-		return n, c.transferError(ctx, "download", err)
+	return &downloadBody{ReadCloser: resp.Body, c: c, ctx: ctx}, nil
+}
+
+// downloadBody reports a failed read of a download as a failed transfer.
+type downloadBody struct {
+	io.ReadCloser
+	c   *Client
+	ctx context.Context
+}
+
+func (d *downloadBody) Read(p []byte) (int, error) {
+	n, err := d.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = d.c.transferError(d.ctx, "download", err)
 	}
-	return n, nil
+	return n, err
 }
 
 // transfer returns the HTTP client for presigned URLs: the API client's transport without

@@ -1,7 +1,6 @@
 package snapshotcmd
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -209,24 +208,15 @@ func (e *Env) PullFromCloud(ctx context.Context, cfg *agent.Config, local agent.
 	return s, false, nil
 }
 
-// extractDownload streams the object at the presigned url into ExtractChecked.
+// extractDownload streams the object at the presigned url into ExtractChecked, which
+// reads it ahead in a goroutine of its own.
 func extractDownload(ctx context.Context, client *apiclient.Client, url, dir, sum string, bar *progress.Bar) (snapshot.Manifest, error) {
-	pr, pw := io.Pipe()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		// Whole mebibytes into the pipe, not the 32 KiB of a plain copy.
-		bw := bufio.NewWriterSize(pw, 1<<20)
-		_, err := client.Download(ctx, url, bw)
-		if err == nil {
-			err = bw.Flush()
-		}
-		pw.CloseWithError(err) // nil: the reader sees EOF
-	}()
-	m, err := snapshot.ExtractChecked(ctx, bar.Reader(pr), dir, sum)
-	pr.CloseWithError(errors.New("extraction stopped")) // unblocks the download on failure
-	<-done
-	return m, err
+	body, err := client.OpenDownload(ctx, url)
+	if err != nil {
+		return snapshot.Manifest{}, err
+	}
+	defer body.Close()
+	return snapshot.ExtractChecked(ctx, bar.Reader(body), dir, sum)
 }
 
 // localSnapshot returns the local catalog's snapshot name of target, if it has one.
