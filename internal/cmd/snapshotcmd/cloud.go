@@ -16,12 +16,15 @@ import (
 )
 
 // The cloud's upload protocol needs the archive's size and SHA-256 before the first byte
-// is sent. The archive is never stored on disk, so `push --cloud` reads the snapshot twice:
-// a first pass streams the archive into its hashes only (the files' and the archive's, on
-// two cores), a second streams the same bytes (snapshot.Write is deterministic) to the
-// presigned URLs with the first pass's manifest, hashing nothing. The cloud then checks
-// what storage holds against the first pass's size and SHA-256, so a snapshot changed
-// between the two passes is refused, never stored damaged.
+// is sent. The archive is never stored on disk. When an earlier archive of the snapshot was
+// made (a push or a pull recorded its SHA-256), `push --cloud` announces that one and
+// streams the archive in one pass, hashing it on the way, and completes the upload only if
+// it came out the same (snapshot.Write is deterministic). Otherwise it reads the snapshot
+// twice: a first pass streams the archive into its hashes only (the files' and the
+// archive's, on two cores), a second streams the same bytes to the presigned URLs with the
+// first pass's manifest, hashing nothing. The cloud checks what storage holds against the
+// announced size and SHA-256 either way, so a snapshot changed meanwhile is refused, never
+// stored damaged.
 
 // PushToCloud pushes the local snapshot s of t to the managed storage of the cloud org
 // (orgFlag, or the client's default) and records its cloud ID in the local catalog. It
