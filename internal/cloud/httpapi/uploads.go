@@ -19,8 +19,9 @@ import (
 
 // The upload protocol: POST /uploads hands out presigned URLs for the object (one, or one
 // per part); the agent sends the bytes straight to storage; POST /uploads/{id}/complete
-// reads the object back from storage and makes the snapshot visible only when its size and
-// SHA-256 match what the upload announced. A mismatch, a missing part or an expiry discards
+// takes the digest of what storage holds (blobstore.Digest: read back, or for the embedded
+// storage computed by the server while it wrote the object) and makes the snapshot visible
+// only when its size and SHA-256 match what the upload announced. A mismatch, a missing part or an expiry discards
 // the upload, object and all. Until completed, an upload is visible to nobody, and only
 // the credential that started it may complete or abort it.
 
