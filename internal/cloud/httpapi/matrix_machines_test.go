@@ -65,7 +65,9 @@ var keyAllowed = map[string][]string{
 }
 
 // machineEndpoint is a matrix endpoint that needs the org's keys and agents: {key} is the id
-// of a live org key of the org under test, {agent} the id of an agent member2 registered.
+// of a live org key of the org under test, {agent} the id of an agent member2 registered,
+// {login-key} the secret of the caller's own login key in the org (a key caller's, the key
+// it calls with).
 // Members and keys of the org who are denied get takenStatus (403 unless set); changes says
 // whether an allowed call changes the org's state.
 type machineEndpoint struct {
@@ -78,6 +80,7 @@ type machineEndpoint struct {
 var machineEndpoints = []machineEndpoint{
 	{endpoint{"revoke a key", "DELETE", "/api/v1/orgs/{org}/keys/{key}", nil, 204, adminsUp}, nil, 0, true},
 	{endpoint{"show an agent", "GET", "/api/v1/orgs/{org}/agents/{agent}", nil, 200, members}, thisOrgKeys, 0, false},
+	{endpoint{"give back one's login key", "POST", "/api/v1/orgs/{org}/keys/login/revoke", map[string]string{"key": "{login-key}"}, 204, members}, nil, 0, true},
 	{endpoint{"remove an agent", "DELETE", "/api/v1/orgs/{org}/agents/{agent}", nil, 204, adminsUp}, nil, 0, true},
 	{endpoint{"register over a taken name", "POST", "/api/v1/orgs/{org}/agents", map[string]string{"name": "runner"}, 201, nil}, nil, http.StatusConflict, false},
 	{endpoint{"force over another's agent", "POST", "/api/v1/orgs/{org}/agents", map[string]any{"name": "runner", "force": true}, 201, adminsUp}, nil, 0, true},
@@ -87,13 +90,21 @@ var machineEndpoints = []machineEndpoint{
 		[]string{orgKey, orgPullKey, ownerKey, adminKey, memberKey, viewerKey}, 0, false},
 }
 
+// guardRoutes are the test routes that stand for issue 6's push and pull: each answers 204
+// to whoever its guard lets through, so that the matrix tests the guard alone.
+var guardRoutes = map[string]authz.Action{
+	"POST /api/v1/orgs/{org}/test/push": authz.PushSnapshots,
+	"GET /api/v1/orgs/{org}/test/pull":  authz.PullSnapshots,
+}
+
 // newMachineEnv is newEnv with the routes that stand for issue 6's push and pull, and the
 // org key of another org.
 func newMachineEnv(t *testing.T, st cloud.Store) (*env, string) {
 	e := newEnv(t, st)
 	a := e.srv.Config.Handler.(*httpapi.API)
-	a.AddTestRoute("POST /api/v1/orgs/{org}/test/push", authz.PushSnapshots)
-	a.AddTestRoute("GET /api/v1/orgs/{org}/test/pull", authz.PullSnapshots)
+	for pattern, action := range guardRoutes {
+		a.AddTestRoute(pattern, action)
+	}
 	elsewhere := e.org("elsewhere", otherOrg, nil)
 	e.user(outsider)
 	foreign, _ := e.plantKey(elsewhere, foreignKey, "", authz.AllPermissions)
@@ -189,8 +200,16 @@ func checkMachineCell(e *env, ep machineEndpoint, caller, slug, foreign string) 
 	if err := e.st.CreateAgent(ctx, &runner); err != nil {
 		t.Fatal(err)
 	}
+	token := e.bearer(caller, org, foreign)
+	loginKey := token
+	switch {
+	case slices.Contains(members, caller):
+		loginKey, _ = e.plantKey(org, "login", e.user(caller).ID, authz.AllPermissions)
+	case !slices.Contains(allKeys, caller):
+		loginKey = apikey.New() // a person outside the org has none in it
+	}
 	fill := func(slug string) *strings.Replacer {
-		return strings.NewReplacer("{org}", slug, "{self}", email(caller), "{key}", keyID, "{agent}", runner.ID)
+		return strings.NewReplacer("{org}", slug, "{self}", email(caller), "{key}", keyID, "{agent}", runner.ID, "{login-key}", loginKey)
 	}
 	body := func(r *strings.Replacer) any {
 		m, ok := ep.body.(map[string]string)
@@ -203,7 +222,6 @@ func checkMachineCell(e *env, ep machineEndpoint, caller, slug, foreign string) 
 		}
 		return c
 	}
-	token := e.bearer(caller, org, foreign)
 	path := fill(slug).Replace(ep.path)
 	before := e.state(org)
 	status, got := e.do(ep.method, path, token, body(fill(slug)))
