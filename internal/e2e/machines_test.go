@@ -12,6 +12,7 @@ import (
 	"time"
 
 	clonitagent "github.com/clonit/clonit/internal/agent"
+	"github.com/clonit/clonit/internal/cloud/identity/apikey"
 )
 
 // keyHint is the shape of a key's end of message hint the agent adds to a refused key.
@@ -30,9 +31,9 @@ func acmeWithOwner(t *testing.T) (*cloud, *agent) {
 }
 
 // TestAPIKeyLifecycle creates keys with the real binaries and uses them from another
-// machine's config through CLONIT_CLOUD__API_KEY. There is no `clonit push --cloud` yet
-// (issue 6), so a pull-only key shows its rights with calls that exist: it reads and
-// registers its machine, and it may not change the org.
+// machine's config through CLONIT_CLOUD__API_KEY: a push key reads, registers its machine
+// and pushes a snapshot with `clonit push --cloud`, and may not change the org; a pull key
+// may not push; once revoked, the push key's next push is refused.
 func TestAPIKeyLifecycle(t *testing.T) {
 	c, ada := acmeWithOwner(t)
 
@@ -56,13 +57,40 @@ func TestAPIKeyLifecycle(t *testing.T) {
 		}
 	})
 
-	created := ada.mustRun(t, "cloud", "keys", "create", "--name", "ci", "--permissions", "pull")
+	created := ada.mustRun(t, "cloud", "keys", "create", "--name", "ci", "--permissions", "push")
 	key := strings.TrimSpace(created.Stdout)
 	if !regexp.MustCompile(`^clonit_[0-9A-Za-z]{38}$`).MatchString(key) ||
-		!regexp.MustCompile(`^Created org key "ci" \([a-z2-7]{26}, pull\) in org acme, expires never\.\nThis is the only time the key is shown: store it now, as cloud.api_key or CLONIT_CLOUD__API_KEY\.\n$`).MatchString(created.Stderr) {
+		!regexp.MustCompile(`^Created org key "ci" \([a-z2-7]{26}, push\) in org acme, expires never\.\nThis is the only time the key is shown: store it now, as cloud.api_key or CLONIT_CLOUD__API_KEY\.\n$`).MatchString(created.Stderr) {
 		t.Fatalf("keys create printed:\nstdout %q\nstderr %q", created.Stdout, created.Stderr)
 	}
+	// The CI machine has a config of its own, with a small SQLite target built locally.
 	ci := newAgent(t, c.URL, "CLONIT_CLOUD__API_KEY="+key)
+	ci.mustRun(t, "config", "init")
+	data := t.TempDir()
+	makeCustomers(t, filepath.Join(data, "crm.db"))
+	ci.mustRun(t, "targets", "add", "crm", "--db-type", "sqlite", "--src-url", filepath.Join(data, "crm.db"), "--dst-url", filepath.Join(data, "dev.db"))
+	built := strings.TrimSpace(ci.mustRun(t, "build", "crm", "--no-push").Stdout)
+
+	t.Run("the push key pushes with clonit push --cloud", func(t *testing.T) {
+		push := ci.mustRun(t, "push", "crm", "--cloud")
+		id := strings.TrimSpace(push.Stdout)
+		if !regexp.MustCompile(`^[a-z2-7]{26}$`).MatchString(id) || !strings.HasPrefix(push.Stderr, "pushed "+built+" ") {
+			t.Fatalf("push --cloud with the key: %+v", push)
+		}
+		if list := ada.mustRun(t, "cloud", "snapshots").Stdout; !regexp.MustCompile(`(?m)^` + id[:8] + `  crm  +` + built + `  `).MatchString(list) {
+			t.Errorf("the owner's listing lacks the pushed snapshot %s:\n%s", id, list)
+		}
+	})
+
+	t.Run("a pull key may not push", func(t *testing.T) {
+		pullKey := strings.TrimSpace(ada.mustRun(t, "cloud", "keys", "create", "--name", "reader", "--permissions", "pull").Stdout)
+		reader := newAgent(t, c.URL, "CLONIT_CLOUD__API_KEY="+pullKey)
+		reader.mustRun(t, "config", "init")
+		reader.mustRun(t, "targets", "add", "crm", "--db-type", "sqlite", "--src-url", filepath.Join(data, "crm.db"), "--dst-url", filepath.Join(data, "reader.db"))
+		reader.mustRun(t, "build", "crm", "--no-push")
+		checkResult(t, "push --cloud with a pull key", reader.run(t, "push", "crm", "--cloud"), result{Code: 4,
+			Stderr: "error: the API key \"reader\" has the pull permission, not push: create a key with `clonit cloud keys create --permissions push`\n"})
+	})
 
 	t.Run("the key reads and registers its machine, and changes nothing else", func(t *testing.T) {
 		if r := ci.run(t, "cloud", "members", "list"); r.Code != 0 || !strings.Contains(r.Stdout, "ada@example.com") {
@@ -80,7 +108,7 @@ func TestAPIKeyLifecycle(t *testing.T) {
 		}
 	})
 
-	t.Run("a revoked key fails on the next call", func(t *testing.T) {
+	t.Run("a revoked key fails on the next push", func(t *testing.T) {
 		var keys []struct{ ID, Name string }
 		if err := json.Unmarshal([]byte(ada.mustRun(t, "cloud", "keys", "list", "--json").Stdout), &keys); err != nil {
 			t.Fatal(err)
@@ -90,10 +118,12 @@ func TestAPIKeyLifecycle(t *testing.T) {
 				ada.mustRun(t, "cloud", "keys", "revoke", k.ID)
 			}
 		}
-		r := ci.run(t, "cloud", "members", "list")
 		want := regexp.MustCompile(`^error: the API key "ci" was revoked on \d{4}-\d\d-\d\d \d\d:\d\d UTC: create a new one with ` +
 			"`clonit cloud keys create`, or sign in with `clonit login`" + regexp.QuoteMeta(keyHint) + `$`)
-		if r.Code != 6 || r.Stdout != "" || !want.MatchString(r.Stderr) {
+		if r := ci.run(t, "push", "crm", "--cloud"); r.Code != 6 || r.Stdout != "" || !want.MatchString(r.Stderr) {
+			t.Errorf("push with the revoked key: %+v", r)
+		}
+		if r := ci.run(t, "cloud", "members", "list"); r.Code != 6 || r.Stdout != "" || !want.MatchString(r.Stderr) {
 			t.Errorf("call with the revoked key: %+v", r)
 		}
 	})
@@ -128,14 +158,22 @@ func TestAPIKeyLifecycle(t *testing.T) {
 	t.Run("malformed, mistyped and unknown keys all get the same 401", func(t *testing.T) {
 		typo := []byte(key)
 		typo[10] ^= 1
+		unknown := apikey.New() // well-formed, with a valid checksum, but never issued
+		if err := apikey.Check(unknown); err != nil {
+			t.Fatalf("apikey.New made a key that fails its own check: %v", err)
+		}
+		if err := apikey.Check(string(typo)); err == nil {
+			t.Fatalf("the mistyped key %q passes the checksum", typo)
+		}
 		bad := map[string]string{
 			"malformed":      "clonit_not-a-key",
 			"wrong checksum": string(typo),
-			"unknown":        "clonit_" + strings.Repeat("A", 32) + "000000",
+			"unknown":        unknown,
 		}
 		want := result{Stderr: "error: invalid API key: check the key you set in cloud.api_key or CLONIT_CLOUD__API_KEY, or create a new one with `clonit cloud keys create`" + keyHint, Code: 6}
 		var bodies []string
-		for name, k := range bad {
+		for _, name := range []string{"malformed", "wrong checksum", "unknown"} {
+			k := bad[name]
 			checkResult(t, name+" key", newAgent(t, c.URL, "CLONIT_CLOUD__API_KEY="+k, "CLONIT_CLOUD__ORG=acme").run(t, "cloud", "members", "list"), want)
 			req, _ := http.NewRequest("GET", c.URL+"/api/v1/orgs/acme/members", nil)
 			req.Header.Set("Authorization", "Bearer "+k)
@@ -145,12 +183,10 @@ func TestAPIKeyLifecycle(t *testing.T) {
 			}
 			b, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			bodies = append(bodies, resp.Status+" "+string(b))
+			bodies = append(bodies, resp.Status+" "+strings.TrimSpace(string(b)))
 		}
-		for _, b := range bodies[1:] {
-			if b != bodies[0] || !strings.HasPrefix(b, "401 ") {
-				t.Errorf("answers differ or are not 401:\n%s", strings.Join(bodies, "\n"))
-			}
+		if !strings.HasPrefix(bodies[0], "401 ") || bodies[1] != bodies[0] || bodies[2] != bodies[0] {
+			t.Errorf("the answers to malformed, mistyped and unknown keys differ or are not 401:\n%s", strings.Join(bodies, "\n"))
 		}
 	})
 }
