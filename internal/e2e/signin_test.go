@@ -115,8 +115,9 @@ func TestScriptWithAnOperatorToken(t *testing.T) {
 
 // TestExternalProvider runs the cloud against mockoidc, an independent OpenID Connect
 // provider, over HTTP: a token it issues through its authorization code flow is accepted
-// through CLONIT_CLOUD__TOKEN with its email and groups mapped. mockoidc offers no device
-// grant, so `clonit login` must say so.
+// through CLONIT_CLOUD__TOKEN with its email and groups mapped, and the groups of the next
+// sign-in replace those of the first. mockoidc offers no device grant, so `clonit login`
+// must say so.
 func TestExternalProvider(t *testing.T) {
 	m, err := mockoidc.Run()
 	if err != nil {
@@ -136,6 +137,16 @@ func TestExternalProvider(t *testing.T) {
 		result{Stdout: whoamiText(c.URL, "grace", "grace@example.com", "session", "platform", "owner", "platform, data")})
 	if r := grace.mustRun(t, "cloud", "members", "list"); !strings.HasSuffix(r.Stdout, "  platform, data  -\n") {
 		t.Errorf("members list does not show the provider's groups:\n%s", r.Stdout)
+	}
+
+	// The provider moves grace to other groups; her next sign-in brings them.
+	m.QueueUser(&mockoidc.MockUser{Subject: "ext-grace", Email: "grace@example.com", EmailVerified: true,
+		PreferredUsername: "grace", Groups: []string{"security"}})
+	grace = newAgent(t, c.URL, "CLONIT_CLOUD__TOKEN="+codeFlow(t, m))
+	checkResult(t, "whoami after the groups changed", grace.run(t, "whoami"),
+		result{Stdout: whoamiText(c.URL, "grace", "grace@example.com", "session", "platform", "owner", "security")})
+	if r := grace.mustRun(t, "cloud", "members", "list"); !strings.HasSuffix(r.Stdout, "  security  -\n") || strings.Count(r.Stdout, "\n") != 2 {
+		t.Errorf("members list does not show the groups of the second sign-in:\n%s", r.Stdout)
 	}
 
 	r := newAgent(t, c.URL).run(t, "login", "--no-browser")
