@@ -217,12 +217,8 @@ func agentVersion(r *http.Request) string {
 	return ""
 }
 
-// attachAgents adds to each member of out the agents they registered in org.
-func (a *API) attachAgents(ctx context.Context, orgID string, out []api.Member) error {
-	agents, err := a.store.Agents(ctx, orgID)
-	if err != nil {
-		return err
-	}
+// attachAgents adds to each member of out the agents of the org (agents) they registered.
+func attachAgents(out []api.Member, agents []cloud.Agent) {
 	by := map[string][]api.MemberAgent{}
 	for _, ag := range agents {
 		if ag.RegisteredBy != "" {
@@ -232,7 +228,6 @@ func (a *API) attachAgents(ctx context.Context, orgID string, out []api.Member) 
 	for i := range out {
 		out[i].Agents = by[out[i].User.ID]
 	}
-	return nil
 }
 
 // registrant says who registered ag: an email, or the org-level key.

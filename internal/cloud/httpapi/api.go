@@ -45,6 +45,7 @@ type API struct {
 	metric http.Handler
 	log    *slog.Logger
 	users  *userCache
+	bodies *memberBodies // members lists' answers (see listMembers)
 	mux    *http.ServeMux
 	snaps  *snapshots
 	seal   *sealer
@@ -64,6 +65,7 @@ func New(opts Options) *API {
 		metric: opts.Metrics,
 		log:    log,
 		users:  newUserCache(),
+		bodies: newMemberBodies(),
 		mux:    http.NewServeMux(),
 		snaps:  newSnapshots(opts.Snapshots),
 		seal:   &sealer{key: opts.SecretsKey, store: opts.Store},

@@ -35,6 +35,11 @@ func writeMembers(w http.ResponseWriter, status int, members []api.Member) {
 	}
 	b = append(b, '\n')
 	*bp = b
+	writeBody(w, status, b)
+}
+
+// writeBody sends b, a JSON answer, in one write with its length.
+func writeBody(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)

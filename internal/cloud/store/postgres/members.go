@@ -39,20 +39,18 @@ func (q *queries) Member(ctx context.Context, orgID, userID string) (cloud.Membe
 }
 
 // Members lists the org's members, owners first, then by email; see cloud.Members for the
-// user fields it fills.
-// Outside a transaction it answers from the cache of lists when the list's version
-// (migration 0012) has not changed since it was read.
+// user fields it fills. Outside a transaction it answers from the cache of lists when the
+// list's version (see MemberListVersion) has not changed since it was read.
 func (q *queries) Members(ctx context.Context, orgID string) ([]cloud.Member, error) {
 	if q.tx != nil {
 		return q.listMembers(ctx, orgID, listQuery+listOrder, "list members", orgID)
 	}
-	var version int64
-	err := q.q.QueryRow(ctx, `SELECT version FROM member_list_versions WHERE org_id = $1`, orgID).Scan(&version)
-	if errors.Is(err, pgx.ErrNoRows) { // no such org: the query answers it
+	version, err := q.MemberListVersion(ctx, orgID)
+	if errors.Is(err, errs.ErrNotFound) { // no such org: the query answers it
 		return q.listMembers(ctx, orgID, listQuery+listOrder, "list members", orgID)
 	}
 	if err != nil {
-		return nil, q.db.wrap(err, "list members")
+		return nil, err
 	}
 	if ms, ok := q.db.lists.Get(orgID, version); ok {
 		return ms, nil
@@ -62,6 +60,18 @@ func (q *queries) Members(ctx context.Context, orgID string) ([]cloud.Member, er
 		q.db.lists.Put(orgID, version, ms)
 	}
 	return ms, err
+}
+
+// MemberListVersion returns the version of the org's members list, which triggers raise
+// with every change to what the list shows (migration 0012; see store.MemberLists), or
+// errs.ErrNotFound for an unknown org.
+func (q *queries) MemberListVersion(ctx context.Context, orgID string) (int64, error) {
+	var version int64
+	err := q.q.QueryRow(ctx, `SELECT version FROM member_list_versions WHERE org_id = $1`, orgID).Scan(&version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, store.ErrOrgNotFound("")
+	}
+	return version, q.db.wrap(err, "get the members list's version")
 }
 
 // Leadership lists the org's owners and admins, owners first, then by email.
