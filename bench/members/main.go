@@ -43,6 +43,10 @@ func main() {
 	pgURL := flag.String("postgres", os.Getenv(testutil.EnvPostgresURL), "admin URL of a PostgreSQL server to create the benchmark database on (empty skips PostgreSQL)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *loadURL != "" {
+		runChild()
+		return
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -62,7 +66,7 @@ func main() {
 		conc = append(conc, n)
 	}
 	ctx := context.Background()
-	fmt.Printf("GET /api/v1/orgs/{org}/members with %d members vs GET /healthz, same process, %s per measurement\n\n", *members, *duration)
+	fmt.Printf("GET /api/v1/orgs/{org}/members with %d members vs GET /healthz, same server process, load generator: %s, %s per measurement\n\n", *members, *client, *duration)
 	fmt.Printf("%-9s %3s  %-8s %10s %9s %9s\n", "store", "c", "route", "req/s", "p50 ms", "p99 ms")
 
 	dir, err := os.MkdirTemp("", "clonit-bench-")
@@ -175,9 +179,9 @@ type result struct {
 	p50, p99 time.Duration
 }
 
-// measure sends GET url from c clients for d (after a short warm-up) and returns the rate
+// load sends GET url from c clients for d (after a short warm-up) and returns the rate
 // and latency percentiles. Any answer but 200 aborts the run.
-func measure(url, token string, c int, d time.Duration) result {
+func load(url, token string, c int, d time.Duration) result {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c, MaxConnsPerHost: c}}
 	one := func() time.Duration {
 		req, _ := http.NewRequest("GET", url, nil)

@@ -50,6 +50,10 @@ func main() {
 	pgURL := flag.String("postgres", os.Getenv(testutil.EnvPostgresURL), "admin URL of a PostgreSQL server to create the benchmark database on (empty skips PostgreSQL)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *loadURL != "" {
+		runChild()
+		return
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -69,8 +73,8 @@ func main() {
 		conc = append(conc, n)
 	}
 	ctx := context.Background()
-	fmt.Printf("GET /api/v1/orgs/{org}/snapshots (a page of 50, as a member) with %d snapshots, %d groups (member in %d), %.0f%% shared, vs GET /healthz, same process, %s per measurement\n\n",
-		sh.snapshots, sh.groups, sh.memberGroups, sh.sharedPct, *duration)
+	fmt.Printf("GET /api/v1/orgs/{org}/snapshots (a page of 50, as a member) with %d snapshots, %d groups (member in %d), %.0f%% shared, vs GET /healthz, same server process, load generator: %s, %s per measurement\n\n",
+		sh.snapshots, sh.groups, sh.memberGroups, sh.sharedPct, *client, *duration)
 	fmt.Printf("%-9s %3s  %-14s %10s %9s %9s\n", "store", "c", "route", "req/s", "p50 ms", "p99 ms")
 
 	dir, err := os.MkdirTemp("", "clonit-bench-")

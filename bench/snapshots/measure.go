@@ -24,9 +24,9 @@ type result struct {
 	p50, p99 time.Duration
 }
 
-// measure sends GET url from c clients for d (after a short warm-up) and returns the rate
+// load sends GET url from c clients for d (after a short warm-up) and returns the rate
 // and latency percentiles. Any answer but 200 aborts the run.
-func measure(url, token string, c int, d time.Duration) result {
+func load(url, token string, c int, d time.Duration) result {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c, MaxConnsPerHost: c}}
 	one := func() time.Duration {
 		req, _ := http.NewRequest("GET", url, nil)
