@@ -12,9 +12,13 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-// The password of the shared PostgreSQL target: it must reach members' machines through
-// the audited reveal call and nothing else.
-const billingPassword = "hunter2-billing-pw"
+// The password of the shared PostgreSQL target and the secret key of the shared S3
+// storage profile: they must reach members' machines through the audited reveal calls
+// and nothing else.
+const (
+	billingPassword = "hunter2-billing-pw"
+	teamS3Secret    = "team-s3-secret-key-5c1e"
+)
 
 // TestSharedTargets runs issue 8's story with the real binaries: Mia (a member) shares her
 // targets and storage profile with `clonit cloud sync`; Olga (the owner), on another
@@ -42,6 +46,8 @@ func TestSharedTargets(t *testing.T) {
 	shop := filepath.Join(data, "shop.db")
 	makeSQLite(t, shop)
 	mia.mustRun(t, "storage-profile", "add", "--name", "team-local", "--provider", "local", "--bucket", shared)
+	mia.mustRun(t, "storage-profile", "add", "--name", "team-s3", "--provider", "s3", "--bucket", "acme-snapshots", "--region", "eu-west-1",
+		"--access-key", "AKIATEAMS3", "--secret-key", teamS3Secret)
 	mia.mustRun(t, "targets", "add", "shop", "--db-type", "sqlite", "--src-url", shop, "--storage-profile", "team-local")
 	mia.mustRun(t, "targets", "add", "billing", "--src-url", "postgres://app:"+billingPassword+"@db.internal:5432/billing",
 		"--dst-url", "postgres://localhost/billing_dev")
@@ -50,16 +56,17 @@ func TestSharedTargets(t *testing.T) {
 	upTable := func(result string) string {
 		return "KIND             NAME        RESULT" + strings.Repeat(" ", len(result)-6) + "  DETAIL\n" +
 			"storage profile  team-local  " + result + "  -\n" +
+			"storage profile  team-s3     " + result + "  -\n" +
 			"target           billing     " + result + "  -\n" +
 			"target           scratch     skipped" + strings.Repeat(" ", len(result)-7) + "  local_only: it never leaves this machine\n" +
 			"target           shop        " + result + "  -\n"
 	}
 	checkResult(t, "mia's dry run", mia.run(t, "cloud", "sync", "--dry-run"), result{Stdout: upTable("would copy up"),
-		Stderr: "Dry run against acme: 3 copied up, 1 skipped; nothing was changed.\n"})
+		Stderr: "Dry run against acme: 4 copied up, 1 skipped; nothing was changed.\n"})
 	checkResult(t, "the org after the dry run", mia.run(t, "cloud", "targets", "list"),
 		result{Stderr: "acme shares no targets yet: share yours with `clonit cloud sync`\n"})
 	checkResult(t, "mia's sync", mia.run(t, "cloud", "sync"), result{Stdout: upTable("copied up"),
-		Stderr: "Synced with acme: 3 copied up, 1 skipped.\n"})
+		Stderr: "Synced with acme: 4 copied up, 1 skipped.\n"})
 	skipped := "KIND    NAME     RESULT   DETAIL\ntarget  scratch  skipped  local_only: it never leaves this machine\n"
 	checkResult(t, "mia's second sync", mia.run(t, "cloud", "sync"), result{Stdout: skipped, Stderr: "Synced with acme: 1 skipped.\n"})
 
@@ -67,9 +74,10 @@ func TestSharedTargets(t *testing.T) {
 		checkResult(t, "olga's sync", olga.run(t, "cloud", "sync", "--pull"), result{
 			Stdout: "KIND             NAME        RESULT       DETAIL\n" +
 				"storage profile  team-local  copied down  -\n" +
+				"storage profile  team-s3     copied down  -\n" +
 				"target           billing     copied down  -\n" +
 				"target           shop        copied down  -\n",
-			Stderr: "Synced with acme: 3 copied down.\n"})
+			Stderr: "Synced with acme: 4 copied down.\n"})
 		build := olga.mustRun(t, "build", "shop")
 		name := strings.TrimSpace(build.Stdout)
 		if !regexp.MustCompile(`^shop-\d{8}T\d{6}$`).MatchString(name) {
@@ -96,11 +104,12 @@ func TestSharedTargets(t *testing.T) {
 		checkResult(t, "vic's sync", vic.run(t, "cloud", "sync", "--pull"), result{
 			Stdout: "KIND             NAME        RESULT       DETAIL\n" +
 				"storage profile  team-local  copied down  -\n" +
+				"storage profile  team-s3     copied down  without its secret key: provide it with CLONIT_STORAGE_PROFILES__TEAM_S3__SECRET_KEY\n" +
 				"target           billing     copied down  without passwords: provide them with CLONIT_TARGETS__BILLING__SRC_URL_PASSWORD\n" +
 				"target           shop        copied down  -\n",
 			Stderr: "warning: your role in acme is viewer, which cannot reveal the credentials of targets and storage profiles (viewers see them masked): ask an admin or owner of the organization\n" +
 				"continuing without credentials: what is copied down keeps them empty\n" +
-				"Synced with acme: 3 copied down.\n"})
+				"Synced with acme: 4 copied down.\n"})
 		checkResult(t, "vic's build of the target without its password", vic.run(t, "build", "billing"), result{Code: 2,
 			Stderr: "error: target \"billing\" has no password in its src_url: it was synced from the cloud without credentials.\n" +
 				"Provide it in one of these ways:\n" +
@@ -152,8 +161,32 @@ func TestSharedTargets(t *testing.T) {
 		}
 	})
 
-	if b, err := os.ReadFile(filepath.Join(c.DataDir, "clonit-cloud.db")); err != nil || strings.Contains(string(b), billingPassword) {
-		t.Errorf("the cloud database holds the password in plain text (or cannot be read: %v)", err)
+	// While the cloud runs, its SQLite database spans clonit-cloud.db and its -wal and -shm
+	// files: none of them, nor any other file of the data directory, holds a secret.
+	read := map[string]bool{}
+	err := filepath.WalkDir(c.DataDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		read[d.Name()] = true
+		for _, secret := range []string{billingPassword, teamS3Secret} {
+			if strings.Contains(string(b), secret) {
+				t.Errorf("%s holds the secret %q in plain text", path, secret)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Errorf("read the cloud's data directory: %v", err)
+	}
+	for _, name := range []string{"clonit-cloud.db", "clonit-cloud.db-wal"} {
+		if !read[name] {
+			t.Errorf("the cloud's data directory has no %s to check (it holds %v)", name, read)
+		}
 	}
 	if st, err := os.Stat(filepath.Join(c.DataDir, "secrets.key")); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("the secrets key file: %v, %v; want mode 0600", st, err)
