@@ -15,9 +15,12 @@ type memberListVersions interface {
 	MemberListVersion(ctx context.Context, orgID string) (int64, error)
 }
 
-// maxMemberBodies bounds the orgs whose members list memberBodies keeps; past it the cache
-// starts over.
-const maxMemberBodies = 256
+// maxMemberBodies and maxMemberBodyBytes bound what memberBodies keeps (orgs, and bytes of
+// bodies); past either the cache starts over.
+const (
+	maxMemberBodies    = 256
+	maxMemberBodyBytes = 32 << 20
+)
 
 // memberBodies keeps, per org, the body of the last members list answered, with the list's
 // version and the org's agents it was made of. listMembers reads the version first and the
@@ -27,8 +30,9 @@ const maxMemberBodies = 256
 // A large org's members page thus costs two small queries instead of reading, converting
 // and encoding every member.
 type memberBodies struct {
-	mu sync.Mutex
-	m  map[string]memberBody
+	mu    sync.Mutex
+	m     map[string]memberBody
+	bytes int // of the bodies in m
 }
 
 type memberBody struct {
@@ -68,8 +72,11 @@ func (c *memberBodies) put(orgID string, version int64, agents []cloud.Agent, bo
 	b := memberBody{version: version, agents: agentKeys(agents), body: body}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) >= maxMemberBodies {
+	c.bytes -= len(c.m[orgID].body)
+	if len(c.m) >= maxMemberBodies || c.bytes+len(body) > maxMemberBodyBytes {
 		clear(c.m)
+		c.bytes = 0
 	}
 	c.m[orgID] = b
+	c.bytes += len(body)
 }

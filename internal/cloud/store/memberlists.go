@@ -6,9 +6,12 @@ import (
 	"github.com/clonit/clonit/internal/cloud"
 )
 
-// maxMemberLists bounds the orgs whose members list a MemberLists keeps; past it the cache
-// starts over, which costs one list query per org in use.
-const maxMemberLists = 256
+// maxMemberLists and maxListedMembers bound what a MemberLists keeps (orgs, and members of
+// all of them); past either the cache starts over, which costs one list query per org in use.
+const (
+	maxMemberLists   = 256
+	maxListedMembers = 100_000
+)
 
 // MemberLists keeps the members list of each org as it was at a version of the list: a
 // number the database raises in the transaction of every change to what the list shows (a
@@ -20,8 +23,9 @@ const maxMemberLists = 256
 // would give it, at the cost of the version's one-row read: the members page of a large
 // org is read far more often than its members change.
 type MemberLists struct {
-	mu sync.Mutex
-	m  map[string]memberList
+	mu      sync.Mutex
+	m       map[string]memberList
+	members int // in the lists of m
 }
 
 type memberList struct {
@@ -51,10 +55,13 @@ func (c *MemberLists) Put(orgID string, version int64, members []cloud.Member) {
 	if old, ok := c.m[orgID]; ok && old.version > version {
 		return // a request that read a later version got there first
 	}
-	if len(c.m) >= maxMemberLists {
+	c.members -= len(c.m[orgID].members)
+	if len(c.m) >= maxMemberLists || c.members+len(members) > maxListedMembers {
 		clear(c.m)
+		c.members = 0
 	}
 	c.m[orgID] = l
+	c.members += len(members)
 }
 
 // copyMembers copies ms and their groups, so that neither the cache nor its callers see
