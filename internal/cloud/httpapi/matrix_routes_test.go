@@ -8,14 +8,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/clonit/clonit/internal/cloud/blobstore"
 	"github.com/clonit/clonit/internal/cloud/httpapi"
 )
 
 // unmatrixed are the patterns of routes.go that no matrix walks, each with the reason.
 var unmatrixed = map[string]string{
-	"/api/":      "not a route: the JSON 404 of every API path no route serves",
-	"GET /blob/": "the embedded storage's signed URLs: the URL's signature, not the caller, authorizes (blobstore's local tests)",
-	"PUT /blob/": "the embedded storage's signed URLs: the URL's signature, not the caller, authorizes (blobstore's local tests)",
+	"/api/":                      "not a route: the JSON 404 of every API path no route serves",
+	"GET " + blobstore.MountPath: "the embedded storage's signed URLs: the URL's signature, not the caller, authorizes (blobstore's local tests)",
+	"PUT " + blobstore.MountPath: "the embedded storage's signed URLs: the URL's signature, not the caller, authorizes (blobstore's local tests)",
 }
 
 // matrixRow is one request of a matrix table: its method, its path with placeholders, and
