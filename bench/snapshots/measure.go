@@ -45,30 +45,32 @@ func load(url, token string, c int, d time.Duration) result {
 		}
 		return time.Since(start)
 	}
-	warm := time.Now().Add(d / 5)
-	for time.Now().Before(warm) {
-		one()
+	// The warm-up runs c clients too, so that the measurement finds as many connections
+	// open, to the server and from it to the database, with their statements prepared.
+	run := func(d time.Duration) ([]time.Duration, time.Duration) {
+		var mu sync.Mutex
+		var all []time.Duration
+		var wg sync.WaitGroup
+		start := time.Now()
+		end := start.Add(d)
+		for range c {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var mine []time.Duration
+				for time.Now().Before(end) {
+					mine = append(mine, one())
+				}
+				mu.Lock()
+				all = append(all, mine...)
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		return all, time.Since(start)
 	}
-	var mu sync.Mutex
-	var all []time.Duration
-	var wg sync.WaitGroup
-	start := time.Now()
-	end := start.Add(d)
-	for range c {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var mine []time.Duration
-			for time.Now().Before(end) {
-				mine = append(mine, one())
-			}
-			mu.Lock()
-			all = append(all, mine...)
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	took := time.Since(start)
+	run(d / 5)
+	all, took := run(d)
 	slices.Sort(all)
 	return result{rps: float64(len(all)) / took.Seconds(), p50: pct(all, 50), p99: pct(all, 99)}
 }
