@@ -199,7 +199,7 @@ func writeFile(r io.Reader, p, rel string, buf []byte, fl *flusher) (File, error
 	if err != nil {
 		return File{}, fmt.Errorf("extract %s: %w", rel, err)
 	}
-	sw := NewSumWriter(destWriter{out})
+	sw := NewSumWriter(destWriter{&writebackWriter{f: out}})
 	n, err := io.CopyBuffer(sw, r, buf)
 	if err != nil {
 		out.Close()
@@ -211,6 +211,29 @@ func writeFile(r io.Reader, p, rel string, buf []byte, fl *flusher) (File, error
 	}
 	fl.add(out, rel)
 	return File{Path: rel, Size: n, SHA256: sw.Sum()}, nil
+}
+
+// writebackChunk is how many bytes of an extracted file are written before the kernel is
+// asked to start writing them to disk.
+const writebackChunk = 8 << 20
+
+// writebackWriter writes to f and starts the disk's writeback of every writebackChunk
+// bytes as they are written, so that the data reaches the disk while the network delivers
+// the rest, and the flush of the finished file has little left to wait for.
+type writebackWriter struct {
+	f       *os.File
+	off     int64 // bytes written
+	started int64 // bytes whose writeback has been started
+}
+
+func (w *writebackWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.off += int64(n)
+	if w.off-w.started >= writebackChunk {
+		startWriteback(w.f, w.started, w.off-w.started)
+		w.started = w.off
+	}
+	return n, err
 }
 
 // verifyFiles requires the manifest to list exactly the files that were read, in order,

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/clonit/clonit/internal/errs"
@@ -278,4 +279,29 @@ func TestExtractCancelled(t *testing.T) {
 		t.Fatalf("error = %v, want context.Canceled", err)
 	}
 	assertEmpty(t, parent)
+}
+
+// TestExtractLargeFile extracts a file that spans several writeback chunks (whose writeback
+// starts while the rest is written) and one that ends just past a chunk boundary.
+func TestExtractLargeFile(t *testing.T) {
+	files := map[string][]byte{
+		"big.dat":  randomBytes(2*writebackChunk + 12345),
+		"edge.dat": randomBytes(writebackChunk + 1),
+	}
+	dir := makeDir(t, files)
+	var buf bytes.Buffer
+	if _, _, err := Write(context.Background(), &buf, dir, testMeta); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "snap")
+	m, err := ExtractChecked(context.Background(), bytes.NewReader(buf.Bytes()), dest, sha(buf.Bytes()))
+	if err != nil {
+		t.Fatalf("ExtractChecked: %v", err)
+	}
+	if len(m.Files) != 2 || m.Files[0].SHA256 != sha(files["big.dat"]) || m.Files[1].SHA256 != sha(files["edge.dat"]) {
+		t.Fatalf("manifest files %+v", m.Files)
+	}
+	if got := readDir(t, dest); !reflect.DeepEqual(got, files) {
+		t.Fatalf("extracted files differ from the source")
+	}
 }
