@@ -84,7 +84,7 @@ func (q *queries) CompleteUpload(ctx context.Context, orgID, id string, at time.
 
 // ExpiredUploads lists uploads in progress whose URLs expired before now.
 func (q *queries) ExpiredUploads(ctx context.Context, now time.Time, limit int) ([]cloud.Snapshot, error) {
-	return q.listSnapshots(ctx, "list expired uploads", snapshotQuery+` WHERE s.ready = 0 AND s.expires_at < ? ORDER BY s.expires_at LIMIT ?`,
+	return q.listSnapshots(ctx, "list expired uploads", limit, snapshotQuery+` WHERE s.ready = 0 AND s.expires_at < ? ORDER BY s.expires_at LIMIT ?`,
 		store.Time(now).UnixMicro(), limit)
 }
 
@@ -106,20 +106,21 @@ func (q *queries) VisibleSnapshots(ctx context.Context, v cloud.Viewer, f cloud.
 	b := store.NewQuery(dialect)
 	with := b.VisibleIDs(v, f)
 	sqlText := `WITH ` + with + ` ` + snapshotColumns + ` FROM p ` + dialect.FixedJoin + ` cloud_snapshots s ON s.id = p.id` + snapshotJoins + ` ORDER BY s.created_at DESC, s.id DESC`
-	return q.listSnapshots(ctx, "list snapshots", sqlText, b.Args...)
+	return q.listSnapshots(ctx, "list snapshots", f.Limit, sqlText, b.Args...)
 }
 
 // VisibleByPrefix returns up to limit snapshots v may see whose ID starts with prefix.
 func (q *queries) VisibleByPrefix(ctx context.Context, v cloud.Viewer, prefix string, limit int) ([]cloud.Snapshot, error) {
 	b := store.NewQuery(dialect)
 	where := b.PrefixRange(prefix) + " AND " + b.Visible(v)
-	return q.listSnapshots(ctx, "find snapshot", snapshotQuery+` WHERE `+where+` ORDER BY s.id LIMIT `+b.Arg(limit), b.Args...)
+	return q.listSnapshots(ctx, "find snapshot", limit, snapshotQuery+` WHERE `+where+` ORDER BY s.id LIMIT `+b.Arg(limit), b.Args...)
 }
 
-// listSnapshots runs a query of snapshotQuery rows. Outside a transaction it runs a
-// prepared statement: the catalog's queries are long, and parsing them anew would cost as
-// much as running them.
-func (q *queries) listSnapshots(ctx context.Context, what, query string, args ...any) ([]cloud.Snapshot, error) {
+// listSnapshots runs a query of snapshotQuery rows, of which it expects up to size. Outside
+// a transaction it runs a prepared statement: the catalog's queries are long, and parsing
+// them anew would cost as much as running them. It scans every row into the same variables,
+// so that a row costs only the driver's allocations.
+func (q *queries) listSnapshots(ctx context.Context, what string, size int, query string, args ...any) ([]cloud.Snapshot, error) {
 	var rows *sql.Rows
 	var err error
 	if q.tx == nil {
@@ -134,13 +135,17 @@ func (q *queries) listSnapshots(ctx context.Context, what, query string, args ..
 		return nil, q.db.wrap(err, what)
 	}
 	defer rows.Close()
-	out := []cloud.Snapshot{}
+	var v cloud.Snapshot
+	var created, expires int64
+	dest := snapshotDest(&v, &created, &expires)
+	out := make([]cloud.Snapshot, 0, min(max(size, 0), store.MaxSnapshotLimit+1))
 	for rows.Next() {
-		s, err := scanSnapshot(rows)
-		if err != nil {
+		v = cloud.Snapshot{}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, q.db.wrap(err, what)
 		}
-		out = append(out, s)
+		v.CreatedAt, v.ExpiresAt = fromMicro(created), optMicro(expires)
+		out = append(out, v)
 	}
 	return out, q.db.wrap(rows.Err(), what)
 }
@@ -258,11 +263,17 @@ func changedRows(res sql.Result, err error, db *DB, what string) (bool, error) {
 func scanSnapshot(s scanner) (cloud.Snapshot, error) {
 	var v cloud.Snapshot
 	var created, expires int64
-	if err := s.Scan(&v.ID, &v.OrgID, &v.OrgSlug, &v.Target, &v.Name, &v.Type, &v.Size, &v.SHA256, &created,
-		&v.PushedBy, &v.PusherEmail, &v.PushedByKey, &v.PusherKeyName, &v.SharedOrg, &v.Ready,
-		&v.UploadID, &v.Parts, &expires); err != nil {
+	if err := s.Scan(snapshotDest(&v, &created, &expires)...); err != nil {
 		return cloud.Snapshot{}, err
 	}
 	v.CreatedAt, v.ExpiresAt = fromMicro(created), optMicro(expires)
 	return v, nil
+}
+
+// snapshotDest returns the Scan destinations of a snapshotQuery row: v's fields, and its
+// times in microseconds into created and expires.
+func snapshotDest(v *cloud.Snapshot, created, expires *int64) []any {
+	return []any{&v.ID, &v.OrgID, &v.OrgSlug, &v.Target, &v.Name, &v.Type, &v.Size, &v.SHA256, created,
+		&v.PushedBy, &v.PusherEmail, &v.PushedByKey, &v.PusherKeyName, &v.SharedOrg, &v.Ready,
+		&v.UploadID, &v.Parts, expires}
 }
