@@ -78,7 +78,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	run(ctx, "sqlite", st, *members, *duration, conc)
+	run(ctx, "sqlite", st, filepath.Join(dir, "sqlite"), *members, *duration, conc)
 	st.Close()
 
 	if *pgURL == "" {
@@ -94,17 +94,17 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	run(ctx, "postgres", pg, *members, *duration, conc)
+	run(ctx, "postgres", pg, filepath.Join(dir, "postgres"), *members, *duration, conc)
 	pg.Close()
 }
 
-// run seeds st, serves it, and measures both routes at each concurrency.
-func run(ctx context.Context, name string, st cloud.Store, members int, d time.Duration, conc []int) {
+// run seeds st, serves it (its key file and blobs in dataDir), and measures both routes at each concurrency.
+func run(ctx context.Context, name string, st cloud.Store, dataDir string, members int, d time.Duration, conc []int) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fail(err)
 	}
-	cfg := server.Config{Addr: ln.Addr().String(), DataDir: "unused", LogFormat: "text", LogLevel: "error"}
+	cfg := server.Config{Addr: ln.Addr().String(), DataDir: dataDir, LogFormat: "text", LogLevel: "error"}
 	if err := cfg.Validate(); err != nil {
 		fail(err)
 	}
