@@ -16,16 +16,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
-	"slices"
-	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/clonit/clonit/bench/internal/loadgen"
 	"github.com/clonit/clonit/internal/cloud"
 	"github.com/clonit/clonit/internal/cloud/authz"
 	"github.com/clonit/clonit/internal/cloud/identity/selftoken"
@@ -43,40 +39,30 @@ func main() {
 	pgURL := flag.String("postgres", os.Getenv(testutil.EnvPostgresURL), "admin URL of a PostgreSQL server to create the benchmark database on (empty skips PostgreSQL)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
-	if *loadURL != "" {
-		runChild()
-		return
-	}
+	loadgen.Child()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
-			fail(err)
+			loadgen.Fail(err)
 		}
 		if err := pprof.StartCPUProfile(f); err != nil {
-			fail(err)
+			loadgen.Fail(err)
 		}
 		defer pprof.StopCPUProfile()
 	}
-	var conc []int
-	for _, s := range splitComma(*workers) {
-		var n int
-		if _, err := fmt.Sscan(s, &n); err != nil || n < 1 {
-			fail(fmt.Errorf("-c: %q is not a positive number", s))
-		}
-		conc = append(conc, n)
-	}
+	conc := loadgen.Concurrency(*workers)
 	ctx := context.Background()
-	fmt.Printf("GET /api/v1/orgs/{org}/members with %d members vs GET /healthz, same server process, load generator: %s, %s per measurement\n\n", *members, *client, *duration)
+	fmt.Printf("GET /api/v1/orgs/{org}/members with %d members vs GET /healthz, same server process, load generator: %s, %s per measurement\n\n", *members, loadgen.Where(), *duration)
 	fmt.Printf("%-9s %3s  %-8s %10s %9s %9s\n", "store", "c", "route", "req/s", "p50 ms", "p99 ms")
 
 	dir, err := os.MkdirTemp("", "clonit-bench-")
 	if err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	defer os.RemoveAll(dir)
 	st, err := sqlite.Open(ctx, filepath.Join(dir, "cloud.db"))
 	if err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	run(ctx, "sqlite", st, filepath.Join(dir, "sqlite"), *members, *duration, conc)
 	st.Close()
@@ -85,14 +71,14 @@ func main() {
 		fmt.Println("\npostgres: skipped (give -postgres or set " + testutil.EnvPostgresURL + ")")
 		return
 	}
-	dbURL, drop, err := createDatabase(ctx, *pgURL)
+	dbURL, drop, err := loadgen.CreateDatabase(ctx, *pgURL)
 	if err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	defer drop()
 	pg, err := postgres.Open(ctx, dbURL)
 	if err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	run(ctx, "postgres", pg, filepath.Join(dir, "postgres"), *members, *duration, conc)
 	pg.Close()
@@ -102,19 +88,19 @@ func main() {
 func run(ctx context.Context, name string, st cloud.Store, dataDir string, members int, d time.Duration, conc []int) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	cfg := server.Config{Addr: ln.Addr().String(), DataDir: dataDir, LogFormat: "text", LogLevel: "error"}
 	if err := cfg.Validate(); err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	token, err := seed(ctx, st, cfg.PublicURL, members)
 	if err != nil {
-		fail(fmt.Errorf("%s: seed: %w", name, err))
+		loadgen.Fail(fmt.Errorf("%s: seed: %w", name, err))
 	}
 	srv, err := server.New(ctx, cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	sctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
@@ -123,14 +109,14 @@ func run(ctx context.Context, name string, st cloud.Store, dataDir string, membe
 
 	base := cfg.PublicURL
 	for _, c := range conc {
-		health := measure(base+"/healthz", "", c, d)
-		me := measure(base+"/api/v1/me", token, c, d)
-		list := measure(base+"/api/v1/orgs/bench/members", token, c, d)
-		fmt.Printf("%-9s %3d  %-8s %10.0f %9.2f %9.2f\n", name, c, "healthz", health.rps, ms(health.p50), ms(health.p99))
-		fmt.Printf("%-9s %3d  %-8s %10.0f %9.2f %9.2f   ratio: %.1fx fewer req/s, p99 %.1fx\n", name, c, "me", me.rps, ms(me.p50), ms(me.p99),
-			health.rps/me.rps, float64(me.p99)/float64(health.p99))
-		fmt.Printf("%-9s %3d  %-8s %10.0f %9.2f %9.2f   ratio: %.1fx fewer req/s, p99 %.1fx\n", name, c, "members", list.rps, ms(list.p50), ms(list.p99),
-			health.rps/list.rps, float64(list.p99)/float64(health.p99))
+		health := loadgen.Measure(base+"/healthz", "", c, d)
+		me := loadgen.Measure(base+"/api/v1/me", token, c, d)
+		list := loadgen.Measure(base+"/api/v1/orgs/bench/members", token, c, d)
+		fmt.Printf("%-9s %3d  %-8s %10.0f %9.2f %9.2f\n", name, c, "healthz", health.RPS, loadgen.MS(health.P50), loadgen.MS(health.P99))
+		fmt.Printf("%-9s %3d  %-8s %10.0f %9.2f %9.2f   ratio: %.1fx fewer req/s, p99 %.1fx\n", name, c, "me", me.RPS, loadgen.MS(me.P50), loadgen.MS(me.P99),
+			health.RPS/me.RPS, float64(me.P99)/float64(health.P99))
+		fmt.Printf("%-9s %3d  %-8s %10.0f %9.2f %9.2f   ratio: %.1fx fewer req/s, p99 %.1fx\n", name, c, "members", list.RPS, loadgen.MS(list.P50), loadgen.MS(list.P99),
+			health.RPS/list.RPS, float64(list.P99)/float64(health.P99))
 	}
 }
 
@@ -171,112 +157,4 @@ func seed(ctx context.Context, st cloud.Store, issuer string, members int) (stri
 		return "", err
 	}
 	return tokens.Issue(selftoken.Identity{Subject: "owner", Email: "owner@example.com", Name: "Owner", Groups: []string{"leads"}}, time.Hour)
-}
-
-// result is one measurement.
-type result struct {
-	rps      float64
-	p50, p99 time.Duration
-}
-
-// load sends GET url from c clients for d (after a short warm-up) and returns the rate
-// and latency percentiles. Any answer but 200 aborts the run.
-func load(url, token string, c int, d time.Duration) result {
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c, MaxConnsPerHost: c}}
-	one := func() time.Duration {
-		req, _ := http.NewRequest("GET", url, nil)
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		start := time.Now()
-		resp, err := client.Do(req)
-		if err != nil {
-			fail(err)
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			fail(fmt.Errorf("GET %s = %d", url, resp.StatusCode))
-		}
-		return time.Since(start)
-	}
-	// The warm-up runs c clients too, so that the measurement finds as many connections
-	// open, to the server and from it to the database, with their statements prepared.
-	run := func(d time.Duration) ([]time.Duration, time.Duration) {
-		var mu sync.Mutex
-		var all []time.Duration
-		var wg sync.WaitGroup
-		start := time.Now()
-		end := start.Add(d)
-		for range c {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				var mine []time.Duration
-				for time.Now().Before(end) {
-					mine = append(mine, one())
-				}
-				mu.Lock()
-				all = append(all, mine...)
-				mu.Unlock()
-			}()
-		}
-		wg.Wait()
-		return all, time.Since(start)
-	}
-	run(d / 5)
-	all, took := run(d)
-	slices.Sort(all)
-	return result{rps: float64(len(all)) / took.Seconds(), p50: pct(all, 50), p99: pct(all, 99)}
-}
-
-func pct(sorted []time.Duration, p int) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	return sorted[(len(sorted)-1)*p/100]
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// createDatabase creates a fresh database on the server at admin and returns its URL and
-// a function that drops it.
-func createDatabase(ctx context.Context, admin string) (string, func(), error) {
-	name := testutil.RandomName("clonit_bench_")
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		return "", nil, fmt.Errorf("connect to PostgreSQL at %s: %w", server.RedactURL(admin), err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return "", nil, fmt.Errorf("create the benchmark database: %w", err)
-	}
-	drop := func() {
-		c, err := pgx.Connect(context.Background(), admin)
-		if err != nil {
-			return
-		}
-		defer c.Close(context.Background())
-		_, _ = c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-	}
-	return testutil.WithDatabase(admin, name), drop, nil
-}
-
-func splitComma(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == ',' {
-			if i > start {
-				out = append(out, s[start:i])
-			}
-			start = i + 1
-		}
-	}
-	return out
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "error:", err)
-	os.Exit(1)
 }

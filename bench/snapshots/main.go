@@ -22,6 +22,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/clonit/clonit/bench/internal/loadgen"
 	"github.com/clonit/clonit/internal/cloud"
 	"github.com/clonit/clonit/internal/cloud/authz"
 	"github.com/clonit/clonit/internal/cloud/identity/selftoken"
@@ -50,41 +51,31 @@ func main() {
 	pgURL := flag.String("postgres", os.Getenv(testutil.EnvPostgresURL), "admin URL of a PostgreSQL server to create the benchmark database on (empty skips PostgreSQL)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
-	if *loadURL != "" {
-		runChild()
-		return
-	}
+	loadgen.Child()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
-			fail(err)
+			loadgen.Fail(err)
 		}
 		if err := pprof.StartCPUProfile(f); err != nil {
-			fail(err)
+			loadgen.Fail(err)
 		}
 		defer pprof.StopCPUProfile()
 	}
-	var conc []int
-	for _, s := range splitComma(*workers) {
-		var n int
-		if _, err := fmt.Sscan(s, &n); err != nil || n < 1 {
-			fail(fmt.Errorf("-c: %q is not a positive number", s))
-		}
-		conc = append(conc, n)
-	}
+	conc := loadgen.Concurrency(*workers)
 	ctx := context.Background()
 	fmt.Printf("GET /api/v1/orgs/{org}/snapshots (a page of 50, as a member) with %d snapshots, %d groups (member in %d), %.0f%% shared, vs GET /healthz, same server process, load generator: %s, %s per measurement\n\n",
-		sh.snapshots, sh.groups, sh.memberGroups, sh.sharedPct, *client, *duration)
+		sh.snapshots, sh.groups, sh.memberGroups, sh.sharedPct, loadgen.Where(), *duration)
 	fmt.Printf("%-9s %3s  %-14s %10s %9s %9s\n", "store", "c", "route", "req/s", "p50 ms", "p99 ms")
 
 	dir, err := os.MkdirTemp("", "clonit-bench-")
 	if err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	defer os.RemoveAll(dir)
 	st, err := sqlite.Open(ctx, filepath.Join(dir, "cloud.db"))
 	if err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	run(ctx, "sqlite", st, sqliteLoader(filepath.Join(dir, "cloud.db")), dir, sh, *duration, conc)
 	st.Close()
@@ -93,14 +84,14 @@ func main() {
 		fmt.Println("\npostgres: skipped (give -postgres or set " + testutil.EnvPostgresURL + ")")
 		return
 	}
-	dbURL, drop, err := createDatabase(ctx, *pgURL)
+	dbURL, drop, err := loadgen.CreateDatabase(ctx, *pgURL)
 	if err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	defer drop()
 	pg, err := postgres.Open(ctx, dbURL)
 	if err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	run(ctx, "postgres", pg, postgresLoader(dbURL), dir, sh, *duration, conc)
 	pg.Close()
@@ -110,21 +101,21 @@ func main() {
 func run(ctx context.Context, name string, st cloud.Store, load loader, dir string, sh shape, d time.Duration, conc []int) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	cfg := server.Config{Addr: ln.Addr().String(), DataDir: filepath.Join(dir, name), LogFormat: "text", LogLevel: "error"}
 	if err := cfg.Validate(); err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	start := time.Now()
 	member, admin, viewer, visible, err := seed(ctx, st, load, cfg.PublicURL, sh)
 	if err != nil {
-		fail(fmt.Errorf("%s: seed: %w", name, err))
+		loadgen.Fail(fmt.Errorf("%s: seed: %w", name, err))
 	}
 	fmt.Printf("%-9s seeded in %s; the member sees %d snapshots\n", name, time.Since(start).Round(time.Second), visible)
 	srv, err := server.New(ctx, cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
-		fail(err)
+		loadgen.Fail(err)
 	}
 	sctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
@@ -134,25 +125,25 @@ func run(ctx context.Context, name string, st cloud.Store, load loader, dir stri
 	base := cfg.PublicURL
 	list := base + "/api/v1/orgs/bench/snapshots?limit=50"
 	for _, c := range conc {
-		health := measure(base+"/healthz", "", c, d)
+		health := loadgen.Measure(base+"/healthz", "", c, d)
 		report(name, c, "healthz", health, health)
-		report(name, c, "member page", measure(list, member, c, d), health)
-		report(name, c, "member shared", measure(list+"&shared=true", member, c, d), health)
-		report(name, c, "admin page", measure(list, admin, c, d), health)
+		report(name, c, "member page", loadgen.Measure(list, member, c, d), health)
+		report(name, c, "member shared", loadgen.Measure(list+"&shared=true", member, c, d), health)
+		report(name, c, "admin page", loadgen.Measure(list, admin, c, d), health)
 	}
 	// The query alone, in process: what the store spends of a member's page.
-	q := measureFunc(func() error {
+	q := loadgen.Func(func() error {
 		_, err := st.VisibleSnapshots(ctx, viewer, cloud.SnapshotFilter{Limit: 51})
 		return err
 	}, d)
-	fmt.Printf("%-9s %3d  %-14s %10.0f %9.2f %9.2f   (the store's query only, no HTTP)\n", name, 1, "member query", q.rps, ms(q.p50), ms(q.p99))
+	fmt.Printf("%-9s %3d  %-14s %10.0f %9.2f %9.2f   (the store's query only, no HTTP)\n", name, 1, "member query", q.RPS, loadgen.MS(q.P50), loadgen.MS(q.P99))
 }
 
 // report prints one measurement and its ratio to /healthz.
-func report(store string, c int, route string, r, health result) {
-	fmt.Printf("%-9s %3d  %-14s %10.0f %9.2f %9.2f", store, c, route, r.rps, ms(r.p50), ms(r.p99))
+func report(store string, c int, route string, r, health loadgen.Result) {
+	fmt.Printf("%-9s %3d  %-14s %10.0f %9.2f %9.2f", store, c, route, r.RPS, loadgen.MS(r.P50), loadgen.MS(r.P99))
 	if route != "healthz" {
-		fmt.Printf("   ratio: %.1fx fewer req/s, p99 %.1fx", health.rps/r.rps, float64(r.p99)/float64(health.p99))
+		fmt.Printf("   ratio: %.1fx fewer req/s, p99 %.1fx", health.RPS/r.RPS, float64(r.P99)/float64(health.P99))
 	}
 	fmt.Println()
 }
