@@ -1,9 +1,12 @@
 package store
 
 import (
+	"context"
+	"errors"
 	"sync"
 
 	"github.com/clonit/clonit/internal/cloud"
+	"github.com/clonit/clonit/internal/errs"
 )
 
 // maxMemberLists and maxListedMembers bound what a MemberLists keeps (orgs, and members of
@@ -35,6 +38,27 @@ type memberList struct {
 
 // NewMemberLists returns an empty cache.
 func NewMemberLists() *MemberLists { return &MemberLists{m: make(map[string]memberList)} }
+
+// Members returns the org's members list: from the cache while the list's version, read
+// now, is the one it was cached at, else from list, kept for the next caller. An unknown
+// org (version answers errs.ErrNotFound) goes to list, which answers it.
+func (c *MemberLists) Members(ctx context.Context, orgID string, version func(context.Context, string) (int64, error), list func() ([]cloud.Member, error)) ([]cloud.Member, error) {
+	v, err := version(ctx, orgID)
+	if errors.Is(err, errs.ErrNotFound) {
+		return list()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ms, ok := c.Get(orgID, v); ok {
+		return ms, nil
+	}
+	ms, err := list()
+	if err == nil {
+		c.Put(orgID, v, ms)
+	}
+	return ms, err
+}
 
 // Get returns a copy of the org's list at version, if the cache holds it.
 func (c *MemberLists) Get(orgID string, version int64) ([]cloud.Member, bool) {

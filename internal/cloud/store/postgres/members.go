@@ -42,24 +42,13 @@ func (q *queries) Member(ctx context.Context, orgID, userID string) (cloud.Membe
 // user fields it fills. Outside a transaction it answers from the cache of lists when the
 // list's version (see MemberListVersion) has not changed since it was read.
 func (q *queries) Members(ctx context.Context, orgID string) ([]cloud.Member, error) {
+	list := func() ([]cloud.Member, error) {
+		return q.listMembers(ctx, orgID, listQuery+listOrder, "list members", orgID)
+	}
 	if q.tx != nil {
-		return q.listMembers(ctx, orgID, listQuery+listOrder, "list members", orgID)
+		return list()
 	}
-	version, err := q.MemberListVersion(ctx, orgID)
-	if errors.Is(err, errs.ErrNotFound) { // no such org: the query answers it
-		return q.listMembers(ctx, orgID, listQuery+listOrder, "list members", orgID)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if ms, ok := q.db.lists.Get(orgID, version); ok {
-		return ms, nil
-	}
-	ms, err := q.listMembers(ctx, orgID, listQuery+listOrder, "list members", orgID)
-	if err == nil {
-		q.db.lists.Put(orgID, version, ms)
-	}
-	return ms, err
+	return q.db.lists.Members(ctx, orgID, q.MemberListVersion, list)
 }
 
 // MemberListVersion returns the version of the org's members list, which triggers raise
