@@ -115,6 +115,11 @@ type Members interface {
 	// the members list of large orgs, so each User holds only what the list shows: ID,
 	// Email, Name and Groups (Member and UserByID return the whole user).
 	Members(ctx context.Context, orgID string) ([]Member, error)
+	// MemberListVersion returns the version of the org's members list, which the database
+	// raises in the transaction of every change to what the list shows (memberships;
+	// members' email, name and groups), whoever writes it; errs.ErrNotFound for an unknown
+	// org. Readers compare it to know whether a list they keep is still the list of now.
+	MemberListVersion(ctx context.Context, orgID string) (int64, error)
 	// Leadership lists the org's owners and admins, in the order of Members and with the
 	// same fields, without reading the other members.
 	Leadership(ctx context.Context, orgID string) ([]Member, error)

@@ -1,19 +1,11 @@
 package httpapi
 
 import (
-	"context"
 	"slices"
 	"sync"
 
 	"github.com/clonit/clonit/internal/cloud"
 )
-
-// memberListVersions is what a store offers whose members lists carry a version, raised in
-// the transaction of every change to what the list shows (memberships; members' email, name
-// and groups): both of Clonit's stores.
-type memberListVersions interface {
-	MemberListVersion(ctx context.Context, orgID string) (int64, error)
-}
 
 // maxMemberBodies and maxMemberBodyBytes bound what memberBodies keeps (orgs, and bytes of
 // bodies); past either the cache starts over.
@@ -23,7 +15,8 @@ const (
 )
 
 // memberBodies keeps, per org, the body of the last members list answered, with the list's
-// version and the org's agents it was made of. listMembers reads the version first and the
+// version (cloud.Members.MemberListVersion, which the database raises in the transaction of
+// every change to what the list shows) and the org's agents it was made of. listMembers reads the version first and the
 // list after it, so a body holds the list of its version or of a later one; when the
 // version read by a later request is still the body's, no change came in between, and the
 // body is the list of now. The agents, a short list, are read on every request and compared.

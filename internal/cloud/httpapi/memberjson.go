@@ -4,38 +4,25 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/clonit/clonit/internal/api"
 )
 
-// memberBufs recycles the buffers of writeMembers; a buffer that grew past maxPooledBuf is
-// left to the garbage collector rather than kept.
-var memberBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
-
-const maxPooledBuf = 4 << 20
-
 // writeMembers answers members as JSON, byte for byte what writeJSON sends (a test checks
 // it), but built by appendMembers rather than encoding/json: the members list of a large org
 // is the biggest answer on the API's hot path, and reflection and time formatting were a
-// good share of its cost. The body goes out in one write with its length.
-func writeMembers(w http.ResponseWriter, status int, members []api.Member) {
-	bp := memberBufs.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= maxPooledBuf {
-			memberBufs.Put(bp)
-		}
-	}()
-	b, ok := appendMembers((*bp)[:0], members)
-	*bp = b
+// good share of its cost. The body goes out in one write with its length, and is returned
+// for listMembers to keep; nil when a value made it fall back to writeJSON.
+func writeMembers(w http.ResponseWriter, status int, members []api.Member) []byte {
+	b, ok := appendMembers(nil, members)
 	if !ok {
 		writeJSON(w, status, members)
-		return
+		return nil
 	}
 	b = append(b, '\n')
-	*bp = b
 	writeBody(w, status, b)
+	return b
 }
 
 // writeBody sends b, a JSON answer, in one write with its length.

@@ -13,27 +13,21 @@ import (
 )
 
 // listMembers answers every member of the org: name, email, role, joined, groups, and the
-// agents each registered. With a store that versions members lists (memberListVersions), an
-// answer is sent again as long as the list's version and the org's agents are unchanged.
+// agents each registered. The answer is sent again as long as the list's version (see
+// memberBodies) and the org's agents are unchanged.
 func (a *API) listMembers(w http.ResponseWriter, r *http.Request, c *call) error {
 	ctx := r.Context()
-	versions, versioned := a.store.(memberListVersions)
-	var version int64
-	if versioned {
-		var err error
-		if version, err = versions.MemberListVersion(ctx, c.org.ID); err != nil {
-			return err
-		}
+	version, err := a.store.MemberListVersion(ctx, c.org.ID)
+	if err != nil {
+		return err
 	}
 	agents, err := a.store.Agents(ctx, c.org.ID)
 	if err != nil {
 		return err
 	}
-	if versioned {
-		if body, ok := a.bodies.get(c.org.ID, version, agents); ok {
-			writeBody(w, http.StatusOK, body)
-			return nil
-		}
+	if body, ok := a.bodies.get(c.org.ID, version, agents); ok {
+		writeBody(w, http.StatusOK, body)
+		return nil
 	}
 	members, err := a.store.Members(ctx, c.org.ID)
 	if err != nil {
@@ -44,18 +38,9 @@ func (a *API) listMembers(w http.ResponseWriter, r *http.Request, c *call) error
 		out = append(out, toAPIMember(m))
 	}
 	attachAgents(out, agents)
-	if !versioned {
-		writeMembers(w, http.StatusOK, out)
-		return nil
+	if body := writeMembers(w, http.StatusOK, out); body != nil {
+		a.bodies.put(c.org.ID, version, agents, body)
 	}
-	body, ok := appendMembers(nil, out)
-	if !ok {
-		writeJSON(w, http.StatusOK, out)
-		return nil
-	}
-	body = append(body, '\n')
-	a.bodies.put(c.org.ID, version, agents, body)
-	writeBody(w, http.StatusOK, body)
 	return nil
 }
 

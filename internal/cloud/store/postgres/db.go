@@ -32,8 +32,7 @@ const connectTimeout = 10 * time.Second
 type DB struct {
 	*queries
 	pool  *pgxpool.Pool
-	where string             // host:port/database, for messages (never the password)
-	lists *store.MemberLists // members lists (see Members)
+	where string // host:port/database, for messages (never the password)
 }
 
 var _ cloud.Store = (*DB)(nil)
@@ -70,7 +69,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, unreachable(where, err)
 	}
-	d := &DB{pool: pool, where: where, lists: store.NewMemberLists()}
+	d := &DB{pool: pool, where: where}
 	d.queries = &queries{db: d, q: pool}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()

@@ -41,8 +41,6 @@ type DB struct {
 	write *sql.DB // the one writer connection
 	// stmts holds prepared statements of the read pool, by query (see readStmt).
 	stmts sync.Map
-	// lists caches members lists (see Members).
-	lists *store.MemberLists
 }
 
 var _ cloud.Store = (*DB)(nil)
@@ -93,7 +91,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 
-	d := &DB{path: path, read: read, write: write, lists: store.NewMemberLists()}
+	d := &DB{path: path, read: read, write: write}
 	d.queries = &queries{db: d, r: read, w: write}
 	if err := d.migrate(ctx); err != nil {
 		d.Close()

@@ -36,21 +36,13 @@ func (q *queries) Member(ctx context.Context, orgID, userID string) (cloud.Membe
 }
 
 // Members lists the org's members, owners first, then by email; see cloud.Members for the
-// user fields it fills. Outside a transaction it answers from the cache of lists when the
-// list's version (see MemberListVersion) has not changed since it was read.
+// user fields it fills.
 func (q *queries) Members(ctx context.Context, orgID string) ([]cloud.Member, error) {
-	list := func() ([]cloud.Member, error) {
-		return q.listMembers(ctx, orgID, listQuery+listOrder, "list members", orgID)
-	}
-	if q.tx != nil {
-		return list()
-	}
-	return q.db.lists.Members(ctx, orgID, q.MemberListVersion, list)
+	return q.listMembers(ctx, orgID, listQuery+listOrder, "list members", orgID)
 }
 
-// MemberListVersion returns the version of the org's members list, which triggers raise
-// with every change to what the list shows (migration 0012; see store.MemberLists), or
-// errs.ErrNotFound for an unknown org.
+// MemberListVersion returns the version of the org's members list, which the triggers of
+// migration 0012 raise; see cloud.Members.
 func (q *queries) MemberListVersion(ctx context.Context, orgID string) (int64, error) {
 	var version int64
 	err := q.readRow(ctx, `SELECT version FROM member_list_versions WHERE org_id = ?`, orgID).Scan(&version)

@@ -126,8 +126,8 @@ func testMemberList(t *testing.T, s cloud.Store) {
 	})
 
 	t.Run("a list read before each change follows it", func(t *testing.T) {
-		// Members may answer from a cache: read it before every change, so that a cache
-		// missing one of them answers the list of before.
+		// Callers keep lists while MemberListVersion is unchanged: every change to what the
+		// list shows must raise it, and the list must follow.
 		org := newOrg(t, s, "follow", zed)
 		eve := newUser(t, s, "eve@example.com", "a")
 		list := func(t *testing.T) []string {
@@ -183,11 +183,24 @@ func testMemberList(t *testing.T, s cloud.Store) {
 					before[i].User.Groups[0] = "scribbled"
 				}
 			}
+			version, err := s.MemberListVersion(c, org.ID)
+			if err != nil {
+				t.Fatalf("MemberListVersion: %v", err)
+			}
+			shown := list(t)
 			if err := st.change(); err != nil {
 				t.Fatalf("%s: %v", st.name, err)
 			}
-			if got := list(t); !reflect.DeepEqual(got, st.want) {
+			got := list(t)
+			if !reflect.DeepEqual(got, st.want) {
 				t.Errorf("after %s: Members = %q, want %q", st.name, got, st.want)
+			}
+			after, err := s.MemberListVersion(c, org.ID)
+			if err != nil {
+				t.Fatalf("MemberListVersion: %v", err)
+			}
+			if !reflect.DeepEqual(got, shown) && after <= version {
+				t.Errorf("after %s: the list changed but its version stayed %d (now %d)", st.name, version, after)
 			}
 		}
 	})

@@ -1,5 +1,5 @@
 -- member_list_versions holds, per org, the version of what its members list shows (see
--- store.MemberLists): the triggers below raise it in the transaction of every change to the
+-- cloud.Members.MemberListVersion): the triggers below raise it in the transaction of every change to the
 -- org's memberships and to its members' email, name and groups, whoever writes them.
 
 CREATE TABLE member_list_versions (
