@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/clonit/clonit/internal/cloud"
 	"github.com/clonit/clonit/internal/cloud/store"
@@ -16,15 +15,6 @@ import (
 // COMMITTED, a concurrent statement on the same row waits for the first to commit and then
 // re-checks its WHERE clause against the new row (or its absence), so exactly one wins.
 
-// timeOrNull is t for a nullable column: NULL for the zero time.
-func timeOrNull(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	t = store.Time(t)
-	return &t
-}
-
 // CreateOAuthRequest inserts r.
 func (q *queries) CreateOAuthRequest(ctx context.Context, r cloud.OAuthRequest) error {
 	var code *string // NULL until a code is issued
@@ -33,7 +23,7 @@ func (q *queries) CreateOAuthRequest(ctx context.Context, r cloud.OAuthRequest) 
 	}
 	_, err := q.q.Exec(ctx, `INSERT INTO oauth_requests
 		(id, params, subject, auth_time, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		r.ID, r.Params, r.Subject, timeOrNull(r.AuthTime), code, store.Time(r.CreatedAt), store.Time(r.ExpiresAt))
+		r.ID, r.Params, r.Subject, optToTime(r.AuthTime), code, store.Time(r.CreatedAt), store.Time(r.ExpiresAt))
 	if isUnique(err) {
 		return store.ErrOAuthTaken("authorization request")
 	}
@@ -64,7 +54,7 @@ func (q *queries) OAuthRequest(ctx context.Context, id string, now time.Time) (c
 func (q *queries) CompleteOAuthRequest(ctx context.Context, id, subject string, now time.Time) error {
 	tag, err := q.q.Exec(ctx, `UPDATE oauth_requests SET subject = $1, auth_time = $2
 		WHERE id = $3 AND subject = '' AND expires_at > $2`, subject, store.Time(now), id)
-	return q.oauthChanged(tag, err, "authorization request", "complete authorization request")
+	return affectedOne(tag, q.db.wrap(err, "complete authorization request"), store.ErrOAuthNotFound("authorization request"))
 }
 
 // SetOAuthCode records the code hash of a live, completed request.
@@ -74,7 +64,7 @@ func (q *queries) SetOAuthCode(ctx context.Context, id, codeHash string, now tim
 	if isUnique(err) {
 		return store.ErrOAuthTaken("authorization code")
 	}
-	return q.oauthChanged(tag, err, "authorization request", "save authorization code")
+	return affectedOne(tag, q.db.wrap(err, "save authorization code"), store.ErrOAuthNotFound("authorization request"))
 }
 
 // TakeOAuthCode deletes and returns the live request of a code in one statement.
@@ -98,7 +88,7 @@ func (q *queries) CreateDeviceAuth(ctx context.Context, d cloud.DeviceAuth) erro
 	_, err := q.q.Exec(ctx, `INSERT INTO oauth_device_auths
 		(device_hash, user_hash, client_id, scopes, subject, auth_time, created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		d.DeviceHash, d.UserHash, d.ClientID, store.JoinList(d.Scopes), d.Subject, timeOrNull(d.AuthTime),
+		d.DeviceHash, d.UserHash, d.ClientID, store.JoinList(d.Scopes), d.Subject, optToTime(d.AuthTime),
 		store.Time(d.CreatedAt), store.Time(d.ExpiresAt))
 	if isUnique(err) {
 		return store.ErrOAuthTaken("device authorization")
@@ -110,7 +100,7 @@ func (q *queries) CreateDeviceAuth(ctx context.Context, d cloud.DeviceAuth) erro
 func (q *queries) ApproveDeviceAuth(ctx context.Context, userHash, subject string, now time.Time) error {
 	tag, err := q.q.Exec(ctx, `UPDATE oauth_device_auths SET subject = $1, auth_time = $2
 		WHERE user_hash = $3 AND subject = '' AND expires_at > $2`, subject, store.Time(now), userHash)
-	return q.oauthChanged(tag, err, "device authorization", "approve device authorization")
+	return affectedOne(tag, q.db.wrap(err, "approve device authorization"), store.ErrOAuthNotFound("device authorization"))
 }
 
 const deviceAuthColumns = `device_hash, user_hash, client_id, scopes, subject, auth_time, created_at, expires_at`
@@ -124,27 +114,21 @@ func scanDeviceAuth(row pgx.Row) (cloud.DeviceAuth, error) {
 	return d, err
 }
 
-// PollDeviceAuth returns a device authorization; an approved one is deleted as it is
-// returned. When the delete finds nothing but the read that follows finds the
-// authorization approved (a person approved it in between), the delete is tried once
-// more, so that an approval is never reported as pending nor handed out twice.
+// PollDeviceAuth returns a device authorization, read first: a pending one (most polls)
+// costs one read. An approved one is deleted as it is returned, and the delete only takes
+// a row still approved, so that of concurrent polls exactly one gets it; the others find
+// it gone. An approval that lands after the read shows on the next poll.
 func (q *queries) PollDeviceAuth(ctx context.Context, deviceHash string) (cloud.DeviceAuth, error) {
-	for range 2 {
-		d, err := scanDeviceAuth(q.q.QueryRow(ctx, `DELETE FROM oauth_device_auths
+	d, err := scanDeviceAuth(q.q.QueryRow(ctx, `SELECT `+deviceAuthColumns+`
+		FROM oauth_device_auths WHERE device_hash = $1`, deviceHash))
+	if err == nil && d.Approved() {
+		d, err = scanDeviceAuth(q.q.QueryRow(ctx, `DELETE FROM oauth_device_auths
 			WHERE device_hash = $1 AND subject <> '' RETURNING `+deviceAuthColumns, deviceHash))
-		if err == nil || !errors.Is(err, pgx.ErrNoRows) {
-			return d, q.db.wrap(err, "poll device authorization")
-		}
-		d, err = scanDeviceAuth(q.q.QueryRow(ctx, `SELECT `+deviceAuthColumns+`
-			FROM oauth_device_auths WHERE device_hash = $1`, deviceHash))
-		if errors.Is(err, pgx.ErrNoRows) {
-			return cloud.DeviceAuth{}, store.ErrOAuthNotFound("device authorization")
-		}
-		if err != nil || !d.Approved() {
-			return d, q.db.wrap(err, "poll device authorization")
-		}
 	}
-	return cloud.DeviceAuth{}, store.ErrOAuthNotFound("device authorization")
+	if errors.Is(err, pgx.ErrNoRows) {
+		return cloud.DeviceAuth{}, store.ErrOAuthNotFound("device authorization")
+	}
+	return d, q.db.wrap(err, "poll device authorization")
 }
 
 // CreateRefreshToken inserts t.
@@ -181,7 +165,7 @@ func (q *queries) RefreshToken(ctx context.Context, hash string, now time.Time) 
 func (q *queries) RotateRefreshToken(ctx context.Context, old string, next cloud.RefreshToken, now time.Time) error {
 	return q.inTx(ctx, func(q *queries) error {
 		tag, err := q.q.Exec(ctx, `DELETE FROM oauth_refresh_tokens WHERE hash = $1 AND expires_at > $2`, old, store.Time(now))
-		if err := q.oauthChanged(tag, err, "refresh token", "rotate refresh token"); err != nil {
+		if err := affectedOne(tag, q.db.wrap(err, "rotate refresh token"), store.ErrOAuthNotFound("refresh token")); err != nil {
 			return err
 		}
 		return q.CreateRefreshToken(ctx, next)
@@ -206,16 +190,4 @@ func (q *queries) PurgeOAuthState(ctx context.Context, before time.Time) (int64,
 		return 0, q.db.wrap(err, "purge sign-in state")
 	}
 	return n, nil
-}
-
-// oauthChanged turns the result of an UPDATE or DELETE of one row into an error:
-// ErrOAuthNotFound(what) when it changed none.
-func (q *queries) oauthChanged(tag pgconn.CommandTag, err error, what, doing string) error {
-	if err != nil {
-		return q.db.wrap(err, doing)
-	}
-	if tag.RowsAffected() == 0 {
-		return store.ErrOAuthNotFound(what)
-	}
-	return nil
 }

@@ -10,14 +10,6 @@ import (
 	"github.com/clonit/clonit/internal/cloud/store"
 )
 
-// microOrZero is t as the tables keep it: microseconds since the epoch, 0 for the zero time.
-func microOrZero(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return store.Time(t).UnixMicro()
-}
-
 // CreateOAuthRequest inserts r.
 func (q *queries) CreateOAuthRequest(ctx context.Context, r cloud.OAuthRequest) error {
 	var code any // NULL until a code is issued
@@ -26,7 +18,7 @@ func (q *queries) CreateOAuthRequest(ctx context.Context, r cloud.OAuthRequest) 
 	}
 	_, err := q.w.ExecContext(ctx, `INSERT INTO oauth_requests
 		(id, params, subject, auth_time, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.Params, r.Subject, microOrZero(r.AuthTime), code, microOrZero(r.CreatedAt), microOrZero(r.ExpiresAt))
+		r.ID, r.Params, r.Subject, optToMicro(r.AuthTime), code, optToMicro(r.CreatedAt), optToMicro(r.ExpiresAt))
 	if isUnique(err) {
 		return store.ErrOAuthTaken("authorization request")
 	}
@@ -46,7 +38,7 @@ func scanOAuthRequest(row interface{ Scan(...any) error }) (cloud.OAuthRequest, 
 // OAuthRequest returns the live request with that id.
 func (q *queries) OAuthRequest(ctx context.Context, id string, now time.Time) (cloud.OAuthRequest, error) {
 	r, err := scanOAuthRequest(q.r.QueryRowContext(ctx, `SELECT `+oauthRequestColumns+`
-		FROM oauth_requests WHERE id = ? AND expires_at > ?`, id, microOrZero(now)))
+		FROM oauth_requests WHERE id = ? AND expires_at > ?`, id, optToMicro(now)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return cloud.OAuthRequest{}, store.ErrOAuthNotFound("authorization request")
 	}
@@ -56,24 +48,24 @@ func (q *queries) OAuthRequest(ctx context.Context, id string, now time.Time) (c
 // CompleteOAuthRequest records who signed in for a live, pending request.
 func (q *queries) CompleteOAuthRequest(ctx context.Context, id, subject string, now time.Time) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE oauth_requests SET subject = ?, auth_time = ?
-		WHERE id = ? AND subject = '' AND expires_at > ?`, subject, microOrZero(now), id, microOrZero(now))
-	return q.oauthChanged(res, err, "authorization request", "complete authorization request")
+		WHERE id = ? AND subject = '' AND expires_at > ?`, subject, optToMicro(now), id, optToMicro(now))
+	return affectedOne(res, q.db.wrap(err, "complete authorization request"), store.ErrOAuthNotFound("authorization request"))
 }
 
 // SetOAuthCode records the code hash of a live, completed request.
 func (q *queries) SetOAuthCode(ctx context.Context, id, codeHash string, now time.Time) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE oauth_requests SET code_hash = ?
-		WHERE id = ? AND subject <> '' AND expires_at > ?`, codeHash, id, microOrZero(now))
+		WHERE id = ? AND subject <> '' AND expires_at > ?`, codeHash, id, optToMicro(now))
 	if isUnique(err) {
 		return store.ErrOAuthTaken("authorization code")
 	}
-	return q.oauthChanged(res, err, "authorization request", "save authorization code")
+	return affectedOne(res, q.db.wrap(err, "save authorization code"), store.ErrOAuthNotFound("authorization request"))
 }
 
 // TakeOAuthCode deletes and returns the live request of a code in one statement.
 func (q *queries) TakeOAuthCode(ctx context.Context, codeHash string, now time.Time) (cloud.OAuthRequest, error) {
 	r, err := scanOAuthRequest(q.w.QueryRowContext(ctx, `DELETE FROM oauth_requests
-		WHERE code_hash = ? AND expires_at > ? RETURNING `+oauthRequestColumns, codeHash, microOrZero(now)))
+		WHERE code_hash = ? AND expires_at > ? RETURNING `+oauthRequestColumns, codeHash, optToMicro(now)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return cloud.OAuthRequest{}, store.ErrOAuthNotFound("authorization code")
 	}
@@ -91,8 +83,8 @@ func (q *queries) CreateDeviceAuth(ctx context.Context, d cloud.DeviceAuth) erro
 	_, err := q.w.ExecContext(ctx, `INSERT INTO oauth_device_auths
 		(device_hash, user_hash, client_id, scopes, subject, auth_time, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.DeviceHash, d.UserHash, d.ClientID, store.JoinList(d.Scopes), d.Subject, microOrZero(d.AuthTime),
-		microOrZero(d.CreatedAt), microOrZero(d.ExpiresAt))
+		d.DeviceHash, d.UserHash, d.ClientID, store.JoinList(d.Scopes), d.Subject, optToMicro(d.AuthTime),
+		optToMicro(d.CreatedAt), optToMicro(d.ExpiresAt))
 	if isUnique(err) {
 		return store.ErrOAuthTaken("device authorization")
 	}
@@ -102,8 +94,8 @@ func (q *queries) CreateDeviceAuth(ctx context.Context, d cloud.DeviceAuth) erro
 // ApproveDeviceAuth records who approved a live, pending device authorization.
 func (q *queries) ApproveDeviceAuth(ctx context.Context, userHash, subject string, now time.Time) error {
 	res, err := q.w.ExecContext(ctx, `UPDATE oauth_device_auths SET subject = ?, auth_time = ?
-		WHERE user_hash = ? AND subject = '' AND expires_at > ?`, subject, microOrZero(now), userHash, microOrZero(now))
-	return q.oauthChanged(res, err, "device authorization", "approve device authorization")
+		WHERE user_hash = ? AND subject = '' AND expires_at > ?`, subject, optToMicro(now), userHash, optToMicro(now))
+	return affectedOne(res, q.db.wrap(err, "approve device authorization"), store.ErrOAuthNotFound("device authorization"))
 }
 
 const deviceAuthColumns = `device_hash, user_hash, client_id, scopes, subject, auth_time, created_at, expires_at`
@@ -117,35 +109,29 @@ func scanDeviceAuth(row interface{ Scan(...any) error }) (cloud.DeviceAuth, erro
 	return d, err
 }
 
-// PollDeviceAuth returns a device authorization; an approved one is deleted as it is
-// returned. A pending one is read on the writer, after the delete found nothing: when a
-// person approved it in between, the delete is tried once more, so that an approval is
-// never reported as pending nor handed out twice.
+// PollDeviceAuth returns a device authorization, read first: a pending one (most polls)
+// costs one read. An approved one is deleted as it is returned, and the delete only takes
+// a row still approved, so that of concurrent polls exactly one gets it; the others find
+// it gone. An approval that lands after the read shows on the next poll.
 func (q *queries) PollDeviceAuth(ctx context.Context, deviceHash string) (cloud.DeviceAuth, error) {
-	for range 2 {
-		d, err := scanDeviceAuth(q.w.QueryRowContext(ctx, `DELETE FROM oauth_device_auths
+	d, err := scanDeviceAuth(q.r.QueryRowContext(ctx, `SELECT `+deviceAuthColumns+`
+		FROM oauth_device_auths WHERE device_hash = ?`, deviceHash))
+	if err == nil && d.Approved() {
+		d, err = scanDeviceAuth(q.w.QueryRowContext(ctx, `DELETE FROM oauth_device_auths
 			WHERE device_hash = ? AND subject <> '' RETURNING `+deviceAuthColumns, deviceHash))
-		if err == nil || !errors.Is(err, sql.ErrNoRows) {
-			return d, q.db.wrap(err, "poll device authorization")
-		}
-		d, err = scanDeviceAuth(q.w.QueryRowContext(ctx, `SELECT `+deviceAuthColumns+`
-			FROM oauth_device_auths WHERE device_hash = ?`, deviceHash))
-		if errors.Is(err, sql.ErrNoRows) {
-			return cloud.DeviceAuth{}, store.ErrOAuthNotFound("device authorization")
-		}
-		if err != nil || !d.Approved() {
-			return d, q.db.wrap(err, "poll device authorization")
-		}
 	}
-	return cloud.DeviceAuth{}, store.ErrOAuthNotFound("device authorization")
+	if errors.Is(err, sql.ErrNoRows) {
+		return cloud.DeviceAuth{}, store.ErrOAuthNotFound("device authorization")
+	}
+	return d, q.db.wrap(err, "poll device authorization")
 }
 
 // CreateRefreshToken inserts t.
 func (q *queries) CreateRefreshToken(ctx context.Context, t cloud.RefreshToken) error {
 	_, err := q.w.ExecContext(ctx, `INSERT INTO oauth_refresh_tokens
 		(hash, subject, client_id, scopes, amr, auth_time, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		t.Hash, t.Subject, t.ClientID, store.JoinList(t.Scopes), store.JoinList(t.AMR), microOrZero(t.AuthTime),
-		microOrZero(t.CreatedAt), microOrZero(t.ExpiresAt))
+		t.Hash, t.Subject, t.ClientID, store.JoinList(t.Scopes), store.JoinList(t.AMR), optToMicro(t.AuthTime),
+		optToMicro(t.CreatedAt), optToMicro(t.ExpiresAt))
 	if isUnique(err) {
 		return store.ErrOAuthTaken("refresh token")
 	}
@@ -160,7 +146,7 @@ func (q *queries) RefreshToken(ctx context.Context, hash string, now time.Time) 
 	var scopes, amr string
 	var auth, created, expires int64
 	err := q.r.QueryRowContext(ctx, `SELECT `+refreshTokenColumns+` FROM oauth_refresh_tokens
-		WHERE hash = ? AND expires_at > ?`, hash, microOrZero(now)).
+		WHERE hash = ? AND expires_at > ?`, hash, optToMicro(now)).
 		Scan(&t.Hash, &t.Subject, &t.ClientID, &scopes, &amr, &auth, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return cloud.RefreshToken{}, store.ErrOAuthNotFound("refresh token")
@@ -176,8 +162,8 @@ func (q *queries) RefreshToken(ctx context.Context, hash string, now time.Time) 
 // RotateRefreshToken replaces a live token with next in one transaction.
 func (q *queries) RotateRefreshToken(ctx context.Context, old string, next cloud.RefreshToken, now time.Time) error {
 	return q.inTx(ctx, func(q *queries) error {
-		res, err := q.w.ExecContext(ctx, `DELETE FROM oauth_refresh_tokens WHERE hash = ? AND expires_at > ?`, old, microOrZero(now))
-		if err := q.oauthChanged(res, err, "refresh token", "rotate refresh token"); err != nil {
+		res, err := q.w.ExecContext(ctx, `DELETE FROM oauth_refresh_tokens WHERE hash = ? AND expires_at > ?`, old, optToMicro(now))
+		if err := affectedOne(res, q.db.wrap(err, "rotate refresh token"), store.ErrOAuthNotFound("refresh token")); err != nil {
 			return err
 		}
 		return q.CreateRefreshToken(ctx, next)
@@ -195,7 +181,7 @@ func (q *queries) PurgeOAuthState(ctx context.Context, before time.Time) (int64,
 	var n int64
 	err := q.inTx(ctx, func(q *queries) error {
 		for _, table := range []string{"oauth_requests", "oauth_device_auths", "oauth_refresh_tokens"} {
-			res, err := q.w.ExecContext(ctx, `DELETE FROM `+table+` WHERE expires_at < ?`, microOrZero(before))
+			res, err := q.w.ExecContext(ctx, `DELETE FROM `+table+` WHERE expires_at < ?`, optToMicro(before))
 			if err != nil {
 				return q.db.wrap(err, "purge "+table)
 			}
@@ -211,20 +197,4 @@ func (q *queries) PurgeOAuthState(ctx context.Context, before time.Time) (int64,
 		return 0, err
 	}
 	return n, nil
-}
-
-// oauthChanged turns the result of an UPDATE or DELETE of one row into an error:
-// ErrOAuthNotFound(what) when it changed none.
-func (q *queries) oauthChanged(res sql.Result, err error, what, doing string) error {
-	if err != nil {
-		return q.db.wrap(err, doing)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return q.db.wrap(err, doing)
-	}
-	if n == 0 {
-		return store.ErrOAuthNotFound(what)
-	}
-	return nil
 }
