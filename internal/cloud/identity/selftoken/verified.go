@@ -1,6 +1,7 @@
 package selftoken
 
 import (
+	"crypto/sha256"
 	"sync"
 	"time"
 
@@ -28,23 +29,21 @@ type verified struct {
 // Authenticate checks the times of a cached token against the clock.
 type verifiedCache struct {
 	mu sync.Mutex
-	m  map[[sha256Size]byte]verified
+	m  map[[sha256.Size]byte]verified
 }
-
-const sha256Size = 32
 
 func newVerifiedCache() *verifiedCache {
-	return &verifiedCache{m: make(map[[sha256Size]byte]verified)}
+	return &verifiedCache{m: make(map[[sha256.Size]byte]verified)}
 }
 
-func (c *verifiedCache) get(key [sha256Size]byte) (verified, bool) {
+func (c *verifiedCache) get(key [sha256.Size]byte) (verified, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v, ok := c.m[key]
 	return v, ok
 }
 
-func (c *verifiedCache) put(key [sha256Size]byte, v verified) {
+func (c *verifiedCache) put(key [sha256.Size]byte, v verified) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.m) >= maxVerified {
