@@ -60,7 +60,14 @@ func isNotExist(err error) bool {
 }
 
 // Put writes the object from r to a temporary file, flushes it and renames it to key.
-func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) (err error) {
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) error {
+	return s.PutFlushed(ctx, key, r, size, nil)
+}
+
+// PutFlushed is Put with flushed, when not nil, called on the temporary file once its data
+// is on disk and before it takes the key's place, so that what it records there comes with
+// the object (the cloud's store notes the object's digest that way).
+func (s *Store) PutFlushed(ctx context.Context, key string, r io.Reader, size int64, flushed func(*os.File)) (err error) {
 	if err := checkKey(key); err != nil {
 		return err
 	}
@@ -77,11 +84,14 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) (e
 			_ = os.Remove(f.Name())
 		}
 	}()
-	if err := copyExact(f, ctxReader{ctx, r}, size); err != nil {
+	if _, err := CopyExact(ctx, f, r, size); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
+	}
+	if flushed != nil {
+		flushed(f)
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
@@ -146,24 +156,25 @@ func (s *Store) rename(from, to string) error {
 	return err
 }
 
-// copyExact copies r to w; when size is not -1, r must hold exactly size bytes.
-func copyExact(w io.Writer, r io.Reader, size int64) error {
+// CopyExact copies r to w until ctx is done and returns how many bytes it copied; when
+// size is not -1, r must hold exactly size bytes.
+func CopyExact(ctx context.Context, w io.Writer, r io.Reader, size int64) (int64, error) {
+	r = ctxReader{ctx, r}
 	buf := make([]byte, 1<<20)
 	if size < 0 {
-		_, err := io.CopyBuffer(w, r, buf)
-		return err
+		return io.CopyBuffer(w, r, buf)
 	}
 	n, err := io.CopyBuffer(w, io.LimitReader(r, size), buf)
 	if err != nil {
-		return err
+		return n, err
 	}
 	if n != size {
-		return fmt.Errorf("the reader ended after %d of %d bytes", n, size)
+		return n, fmt.Errorf("the reader ended after %d of %d bytes", n, size)
 	}
 	if m, _ := r.Read(buf[:1]); m > 0 {
-		return fmt.Errorf("the reader holds more than the %d bytes announced", size)
+		return n, fmt.Errorf("the reader holds more than the %d bytes announced", size)
 	}
-	return nil
+	return n, nil
 }
 
 // Open returns the object's file.

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/clonit/clonit/internal/blob"
+	"github.com/clonit/clonit/internal/blob/fs"
 	"github.com/clonit/clonit/internal/errs"
 )
 
@@ -174,7 +175,7 @@ func (l *Local) appendPart(ctx context.Context, uploadID string, c *chain, numbe
 	if err != nil {
 		return err
 	}
-	n, err := copyExact(io.MultiWriter(f, h), ctxReader{ctx, r}, size)
+	n, err := fs.CopyExact(ctx, io.MultiWriter(f, h), r, size)
 	if err == nil {
 		err = f.Sync()
 	}

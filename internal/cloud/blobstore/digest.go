@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -61,24 +60,4 @@ func storedDigest(path string) (int64, string, bool) {
 		return 0, "", false
 	}
 	return size, fields[0], true
-}
-
-// copyExact copies r to w and returns how many bytes it copied; when size is not -1, r
-// must hold exactly size bytes.
-func copyExact(w io.Writer, r io.Reader, size int64) (int64, error) {
-	buf := make([]byte, 1<<20)
-	if size < 0 {
-		return io.CopyBuffer(w, r, buf)
-	}
-	n, err := io.CopyBuffer(w, io.LimitReader(r, size), buf)
-	if err != nil {
-		return n, err
-	}
-	if n != size {
-		return n, fmt.Errorf("the body ended after %d of %d bytes", n, size)
-	}
-	if m, _ := r.Read(buf[:1]); m > 0 {
-		return n, fmt.Errorf("the body holds more than the %d bytes announced", size)
-	}
-	return n, nil
 }

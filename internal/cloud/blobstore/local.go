@@ -167,32 +167,12 @@ func (l *Local) AbortMultipart(ctx context.Context, key, uploadID string) error 
 
 // putObject stores the object at key from r (size bytes, or -1 when unknown), hashing it
 // as it is written and recording the digest on the object (digest.go).
-func (l *Local) putObject(ctx context.Context, key string, r io.Reader, size int64) (err error) {
+func (l *Local) putObject(ctx context.Context, key string, r io.Reader, size int64) error {
 	if err := blob.CheckKey(key); err != nil {
 		return err
 	}
-	f, err := l.Store.TempFile()
-	if err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
-		}
-	}()
 	h := sha256.New()
-	if _, err := copyExact(io.MultiWriter(f, h), ctxReader{ctx, r}, size); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
-	}
-	recordDigest(f, h.Sum(nil))
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
-	}
-	return l.Store.PutFile(ctx, key, f.Name())
+	return l.Store.PutFlushed(ctx, key, io.TeeReader(r, h), size, func(f *os.File) { recordDigest(f, h.Sum(nil)) })
 }
 
 // storedDigest returns the size and SHA-256 that the store recorded when it wrote the
