@@ -90,6 +90,25 @@ func wantDigest(t *testing.T, s blobstore.Store, key string, want []byte) {
 	}
 }
 
+// wantRecorded fails unless the store recorded, while writing key, the size and SHA-256 of
+// want (recorded) or holds no valid record of it (!recorded), where the file system of dir
+// can keep such records at all.
+func wantRecorded(t *testing.T, s blobstore.Store, dir, key string, want []byte, recorded bool) {
+	t.Helper()
+	n, sum, ok, recordable := blobstore.RecordedDigest(s, dir, key)
+	if !recordable {
+		t.Logf("the file system of %s keeps no extended attributes: digests are read back", dir)
+		return
+	}
+	h := sha256.Sum256(want)
+	if recorded && (!ok || n != int64(len(want)) || sum != hex.EncodeToString(h[:])) {
+		t.Fatalf("recorded digest of %s = %d %s %v, want %d %x", key, n, sum, ok, len(want), h)
+	}
+	if !recorded && ok {
+		t.Fatalf("%s still has a valid recorded digest (%d %s) after it changed on disk", key, n, sum)
+	}
+}
+
 // TestLocalMultipartOrders completes multipart uploads whose parts come in order (appended
 // as they arrive), sent again, across a restart, or fewer than were sent, and checks the
 // object and its digest each time.
@@ -163,6 +182,7 @@ func TestLocalMultipartOrders(t *testing.T) {
 				t.Fatalf("object has %d bytes, want the %d bytes of the parts", len(got), len(want))
 			}
 			wantDigest(t, s, "obj", want)
+			wantRecorded(t, s, dir, "obj", want, true)
 			if left, _ := os.ReadDir(filepath.Join(dir, "parts")); len(left) > 1 { // the directory of unfinished writes may stay
 				t.Errorf("the parts directory still holds %v", left)
 			}
@@ -179,10 +199,12 @@ func TestLocalDigestFollowsStorage(t *testing.T) {
 	u, err := s.PresignPut(ctx, "k/obj", time.Minute)
 	putURL(t, u, err, []byte("the bytes that were sent"))
 	wantDigest(t, s, "k/obj", []byte("the bytes that were sent"))
+	wantRecorded(t, s, dir, "k/obj", []byte("the bytes that were sent"), true)
 	p := filepath.Join(dir, "objects", "k", "obj")
 	time.Sleep(10 * time.Millisecond) // a coarse clock must still see a new modification time
 	if err := os.WriteFile(p, []byte("the bytes of a tamperer!"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	wantRecorded(t, s, dir, "k/obj", nil, false)
 	wantDigest(t, s, "k/obj", []byte("the bytes of a tamperer!"))
 }
