@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -25,13 +24,7 @@ func benchFiles() map[string][]byte {
 
 func benchArchive(b *testing.B) (string, []byte) {
 	b.Helper()
-	dir := b.TempDir()
-	for p, data := range benchFiles() {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := writeFileBytes(full, data); err != nil {
-			b.Fatal(err)
-		}
-	}
+	dir := makeDir(b, benchFiles())
 	var buf bytes.Buffer
 	if _, _, err := Write(context.Background(), &buf, dir, testMeta); err != nil {
 		b.Fatal(err)
@@ -69,11 +62,4 @@ func BenchmarkStream(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func writeFileBytes(p string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(p, data, 0o600)
 }

@@ -47,7 +47,7 @@ func sha(b []byte) string {
 }
 
 // makeDir writes files into a new directory and returns its path.
-func makeDir(t *testing.T, files map[string][]byte) string {
+func makeDir(t testing.TB, files map[string][]byte) string {
 	t.Helper()
 	dir := t.TempDir()
 	for p, b := range files {
