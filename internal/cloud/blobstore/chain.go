@@ -37,13 +37,15 @@ type chain struct {
 	busy   bool
 	sizes  []int64  // of each part
 	states [][]byte // the marshalled SHA-256 state after each part
-	length int64    // the sum of sizes
 }
 
 // dataKey and journalKey are the keys, in the parts store, of an upload's data file and
 // journal.
 func dataKey(uploadID string) string    { return uploadID + ".data" }
 func journalKey(uploadID string) string { return uploadID + ".journal" }
+
+// length returns the data file's length: the sum of the parts' sizes.
+func (c *chain) length() int64 { return c.offset(len(c.sizes) + 1) }
 
 // offset returns where part n (from 1, at most len(sizes)+1) starts in the data file.
 func (c *chain) offset(n int) int64 {
@@ -116,10 +118,10 @@ func (l *Local) loadChain(uploadID string) (*chain, error) {
 		}
 		size, err1 := strconv.ParseInt(f[1], 10, 64)
 		state, err2 := base64.StdEncoding.DecodeString(f[2])
-		if err1 != nil || err2 != nil || size < 0 || c.length+size > have {
+		if err1 != nil || err2 != nil || size < 0 || c.length()+size > have {
 			break
 		}
-		c.sizes, c.states, c.length = append(c.sizes, size), append(c.states, state), c.length+size
+		c.sizes, c.states = append(c.sizes, size), append(c.states, state)
 		good += len(line)
 	}
 	if good < len(b) {
@@ -165,10 +167,10 @@ func (l *Local) appendPart(ctx context.Context, uploadID string, c *chain, numbe
 	}
 	defer f.Close()
 	// Whatever lies past the chain is left from an append that failed.
-	if err := f.Truncate(c.length); err != nil {
+	if err := f.Truncate(c.length()); err != nil {
 		return fmt.Errorf("store part %d: %w", number, err)
 	}
-	if _, err := f.Seek(c.length, io.SeekStart); err != nil {
+	if _, err := f.Seek(c.length(), io.SeekStart); err != nil {
 		return fmt.Errorf("store part %d: %w", number, err)
 	}
 	h, err := c.hashAfter(number - 1)
@@ -180,7 +182,7 @@ func (l *Local) appendPart(ctx context.Context, uploadID string, c *chain, numbe
 		err = f.Sync()
 	}
 	if err != nil {
-		_ = f.Truncate(c.length)
+		_ = f.Truncate(c.length())
 		return fmt.Errorf("store part %d: %w", number, err)
 	}
 	state, err := h.(encoding.BinaryMarshaler).MarshalBinary()
@@ -190,7 +192,7 @@ func (l *Local) appendPart(ctx context.Context, uploadID string, c *chain, numbe
 	if err := l.appendJournal(uploadID, journalLine(number, n, state)); err != nil {
 		return fmt.Errorf("store part %d: %w", number, err)
 	}
-	c.sizes, c.states, c.length = append(c.sizes, n), append(c.states, state), c.length+n
+	c.sizes, c.states = append(c.sizes, n), append(c.states, state)
 	// A copy of this part that came out of order earlier is outdated now.
 	return l.parts.Delete(ctx, partKey(uploadID, number))
 }
@@ -265,9 +267,8 @@ func (l *Local) cut(ctx context.Context, uploadID string, c *chain, number int) 
 	if err := l.parts.Put(ctx, journalKey(uploadID), &journal, int64(journal.Len())); err != nil {
 		return fmt.Errorf("rearrange multipart upload %s: %w", uploadID, err)
 	}
-	c.length = c.offset(number)
 	c.sizes, c.states = c.sizes[:number-1], c.states[:number-1]
-	if err := os.Truncate(dp, c.length); err != nil {
+	if err := os.Truncate(dp, c.length()); err != nil {
 		return fmt.Errorf("rearrange multipart upload %s: %w", uploadID, err)
 	}
 	return nil
